@@ -1,0 +1,59 @@
+// Package guard is the write policy of autotask-mcp: the only road from a write tool to the Autotask
+// client. The assistant acts on an MSP's live customer data, so a write goes ahead only when the
+// assistant knows what it is changing, nobody changed it in between, and a person agreed to the
+// changes that cannot be quietly undone.
+//
+// # The flow of one write
+//
+//	read tool ──RecordRead──> ledger (Store)
+//	write tool: fresh GET ──Check──> policy → read before write → version
+//	            NeedsConfirmation? ──> elicitation, or IssueToken now and RedeemToken on the second call
+//	            PUT/POST ──RecordWrite──> ledger;  Audit, allowed or refused
+//
+// # Read before write (ErrNotRead)
+//
+// A session may only write a record it has read, through get_ticket, get_entity or a resource. The
+// assistant then acts on what it saw, not on a guessed id; seed 003's "always GET before PUT" is the
+// client's rule for the request, this is the same rule for the decision.
+//
+// # No lost updates (ErrConflict)
+//
+// The write's own fresh GET is compared with what the session read. The version is lastActivityDate
+// (Autotask moves it on every change to a ticket, including notes and time entries); a record without
+// one is compared by a hash of its canonical JSON. A moved lastActivityDate is a conflict even when no
+// field changed: someone added a note, and the assistant's decision may depend on it. The refusal lists
+// the changed fields with before and after values, truncated, so the assistant can re-read and redo.
+//
+// After the session's own write, RecordWrite stores the record as it should now be; the next check
+// accepts a fresh record equal to it in every field but VolatileFields, the ones the API stamps itself
+// (lastActivityDate, completedDate, resolvedDateTime, SLA dates and the like). The price: another user
+// adding a note right after our write goes unnoticed until the session's next read. Comparing values
+// canonically (json.Number and float64 alike, one datetime spelling, UDFs by name) keeps the check from
+// refusing a write because of how a record was decoded.
+//
+// # Confirmation
+//
+// Status changes always need a person's yes (seed 003: "never change status implicitly"; status 5
+// stamps resolution dates for good), and so do changes to DefaultSensitiveFields, Options.SensitiveFields
+// and any Write marked Sensitive. Clients with elicitation ask the person directly; for the rest the
+// first call returns a preview and a token, and only a second call with the token applies the change.
+// Tokens are HMAC-SHA256 signed with Options.Key and bound to session, tool, record, the exact changes
+// and the record's version; they are single-use and expire (DefaultTokenTTL). A token is proof that
+// this person saw this preview of this record, nothing more: a replay, an edited change, another
+// session or a record that moved since the preview all fail.
+//
+// # Policy and audit
+//
+// ReadOnly refuses every write (the tools layer also leaves write tools out, but the guard does not
+// rely on that). AllowWrites narrows writes to named tools and entities. Every attempt, allowed or
+// refused, becomes one JSON line in the audit log; values are truncated and secret-like fields redacted.
+//
+// # Replicas
+//
+// All state (the ledger and redeemed token ids) sits behind Store. MemoryStore is bounded (records per
+// session, sessions, idle expiry) and prunes lazily, with no goroutine. Replicas behind a load balancer
+// need session affinity on Mcp-Session-Id for the ledger, or a shared Store; with the same Key
+// (AUTOTASK_MCP_GUARD_KEY) and a shared Store, a token issued by one replica is honoured, once, by any.
+// Forgetting a read is always safe (the session reads again); forgetting a redeemed token early is not,
+// so MemoryStore refuses (ErrStoreFull) rather than evict one.
+package guard
