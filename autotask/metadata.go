@@ -1,0 +1,227 @@
+package autotask
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// EntityInfo is the API's entityInformation for one entity.
+type EntityInfo struct {
+	Name                    string `json:"name"`
+	CanCreate               bool   `json:"canCreate"`
+	CanDelete               bool   `json:"canDelete"`
+	CanQuery                bool   `json:"canQuery"`
+	CanUpdate               bool   `json:"canUpdate"`
+	HasUserDefinedFields    bool   `json:"hasUserDefinedFields"`
+	SupportsWebhookCallouts bool   `json:"supportsWebhookCallouts"`
+}
+
+// Field is one field of an entity, or one user-defined field, as
+// entityInformation/fields describes it.
+type Field struct {
+	Name                     string          `json:"name"`
+	DataType                 string          `json:"dataType"`
+	Length                   int             `json:"length"`
+	IsRequired               bool            `json:"isRequired"`
+	IsReadOnly               bool            `json:"isReadOnly"`
+	IsQueryable              bool            `json:"isQueryable"`
+	IsReference              bool            `json:"isReference"`
+	ReferenceEntityType      string          `json:"referenceEntityType"`
+	IsPickList               bool            `json:"isPickList"`
+	PicklistValues           []PicklistValue `json:"picklistValues"`
+	PicklistParentValueField string          `json:"picklistParentValueField"`
+}
+
+// Metadata is everything the API says about one entity. It is shared by every
+// caller of Client.Metadata and must not be modified.
+type Metadata struct {
+	Entity string
+	Info   EntityInfo
+	Fields []Field
+	UDFs   []Field
+
+	fieldIdx  map[string]int // lower name -> index in Fields
+	udfIdx    map[string]int // lower name -> index in UDFs
+	picklists map[string]*Picklist
+}
+
+func newMetadata(entity string, info EntityInfo, fields, udfs []Field) *Metadata {
+	m := &Metadata{Entity: entity, Info: info, Fields: fields, UDFs: udfs,
+		fieldIdx: make(map[string]int, len(fields)), udfIdx: make(map[string]int, len(udfs)),
+		picklists: make(map[string]*Picklist)}
+	for i, f := range fields {
+		m.fieldIdx[strings.ToLower(f.Name)] = i
+		if f.IsPickList || len(f.PicklistValues) > 0 {
+			m.picklists[strings.ToLower(f.Name)] = newPicklist(f.Name, f.PicklistValues)
+		}
+	}
+	for i, f := range udfs {
+		m.udfIdx[strings.ToLower(f.Name)] = i
+		key := strings.ToLower(f.Name)
+		if _, clash := m.picklists[key]; !clash && (f.IsPickList || len(f.PicklistValues) > 0) {
+			m.picklists[key] = newPicklist(f.Name, f.PicklistValues)
+		}
+	}
+	return m
+}
+
+// Field finds a field by name, case-insensitively.
+func (m *Metadata) Field(name string) (Field, bool) {
+	i, ok := m.fieldIdx[strings.ToLower(strings.TrimSpace(name))]
+	if !ok {
+		return Field{}, false
+	}
+	return m.Fields[i], true
+}
+
+// UDF finds a user-defined field by name, case-insensitively.
+func (m *Metadata) UDF(name string) (Field, bool) {
+	i, ok := m.udfIdx[strings.ToLower(strings.TrimSpace(name))]
+	if !ok {
+		return Field{}, false
+	}
+	return m.UDFs[i], true
+}
+
+// FieldNames returns the entity's field names, sorted.
+func (m *Metadata) FieldNames() []string {
+	names := make([]string, len(m.Fields))
+	for i, f := range m.Fields {
+		names[i] = f.Name
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Picklist returns the picklist of a field (or of a UDF when no field has the name).
+func (m *Metadata) Picklist(field string) (*Picklist, bool) {
+	p, ok := m.picklists[strings.ToLower(strings.TrimSpace(field))]
+	return p, ok
+}
+
+// UnknownFieldError is the error for a field name the entity does not have, with
+// the nearest real names.
+func (m *Metadata) UnknownFieldError(name string) error {
+	return fmt.Errorf("%w: no field %q on %s%s", ErrUnknownField, name, m.Entity, didYouMean(Closest(name, m.FieldNames(), 3)))
+}
+
+// metadataCache holds Metadata per entity for MetadataTTL, and makes concurrent
+// callers asking for the same entity share one fetch.
+type metadataCache struct {
+	mu       sync.Mutex
+	entries  map[string]metadataEntry
+	inflight map[string]*metadataCall
+	gen      uint64 // bumped by RefreshMetadata so a fetch begun before it is not stored
+}
+
+type metadataEntry struct {
+	m       *Metadata
+	fetched time.Time
+}
+
+type metadataCall struct {
+	done chan struct{}
+	m    *Metadata
+	err  error
+}
+
+func newMetadataCache() metadataCache {
+	return metadataCache{entries: make(map[string]metadataEntry), inflight: make(map[string]*metadataCall)}
+}
+
+// Metadata returns the entity's information, fields and user-defined fields,
+// fetched once and cached for MetadataTTL.
+func (c *Client) Metadata(ctx context.Context, entity string) (*Metadata, error) {
+	e, err := LookupEntity(entity)
+	if err != nil {
+		return nil, fmt.Errorf("metadata of %s: %w", entity, err)
+	}
+	if !e.Capabilities.EntityInfo {
+		return nil, fmt.Errorf("metadata of %s: %w: the API has no entityInformation for it", e.Name, ErrNotSupported)
+	}
+	key := strings.ToLower(e.Name)
+	cache := &c.meta
+	for {
+		cache.mu.Lock()
+		if ent, ok := cache.entries[key]; ok && time.Since(ent.fetched) < c.cfg.MetadataTTL {
+			cache.mu.Unlock()
+			return ent.m, nil
+		}
+		if call, ok := cache.inflight[key]; ok {
+			cache.mu.Unlock()
+			select {
+			case <-call.done:
+			case <-ctx.Done():
+				return nil, fmt.Errorf("metadata of %s: %w", e.Name, ctx.Err())
+			}
+			// The leader's own deadline is not ours: if that is all that failed, try again.
+			if call.err != nil && ctx.Err() == nil &&
+				(errors.Is(call.err, context.Canceled) || errors.Is(call.err, context.DeadlineExceeded)) {
+				continue
+			}
+			return call.m, call.err
+		}
+		call := &metadataCall{done: make(chan struct{})}
+		cache.inflight[key] = call
+		gen := cache.gen
+		cache.mu.Unlock()
+
+		m, err := c.fetchMetadata(ctx, e)
+
+		cache.mu.Lock()
+		delete(cache.inflight, key)
+		if err == nil && gen == cache.gen {
+			cache.entries[key] = metadataEntry{m: m, fetched: time.Now()}
+		}
+		cache.mu.Unlock()
+		call.m, call.err = m, err
+		close(call.done)
+		return m, err
+	}
+}
+
+// RefreshMetadata drops the cached metadata of entity ("" drops all), so the
+// next Metadata call fetches it again (after a field or picklist was changed).
+func (c *Client) RefreshMetadata(entity string) {
+	c.meta.mu.Lock()
+	defer c.meta.mu.Unlock()
+	c.meta.gen++
+	if strings.TrimSpace(entity) == "" {
+		clear(c.meta.entries)
+		return
+	}
+	key := strings.ToLower(strings.TrimSpace(entity))
+	if e, err := LookupEntity(entity); err == nil {
+		key = strings.ToLower(e.Name)
+	}
+	delete(c.meta.entries, key)
+}
+
+func (c *Client) fetchMetadata(ctx context.Context, e Entity) (*Metadata, error) {
+	var info struct {
+		Info EntityInfo `json:"info"`
+	}
+	if err := c.call(ctx, apiRequest{method: "GET", path: e.Name + "/entityInformation", kind: kindRead}, &info); err != nil {
+		return nil, fmt.Errorf("metadata of %s: %w", e.Name, err)
+	}
+	var fields struct {
+		Fields []Field `json:"fields"`
+	}
+	if err := c.call(ctx, apiRequest{method: "GET", path: e.Name + "/entityInformation/fields", kind: kindRead}, &fields); err != nil {
+		return nil, fmt.Errorf("fields of %s: %w", e.Name, err)
+	}
+	var udfs struct {
+		Fields []Field `json:"fields"`
+	}
+	if info.Info.HasUserDefinedFields {
+		if err := c.call(ctx, apiRequest{method: "GET", path: e.Name + "/entityInformation/userDefinedFields", kind: kindRead}, &udfs); err != nil {
+			return nil, fmt.Errorf("user-defined fields of %s: %w", e.Name, err)
+		}
+	}
+	return newMetadata(e.Name, info.Info, fields.Fields, udfs.Fields), nil
+}

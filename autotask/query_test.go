@@ -1,0 +1,209 @@
+package autotask_test
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/autotask-mcp/autotask-mcp/autotask"
+	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
+)
+
+func TestQueryFilters(t *testing.T) {
+	tn := newTenant(t, sandbox.Options{})
+	c := tn.client(t)
+	ctx := testCtx(t)
+	ids := tn.sb.IDs("Tickets")
+	target, ok := tn.sb.Record("Tickets", ids[7])
+	require.True(t, ok)
+	number := target["ticketNumber"].(string)
+
+	tests := []struct {
+		name   string
+		filter []autotask.Filter
+		check  func(t *testing.T, items []autotask.Record)
+	}{
+		{"eq", []autotask.Filter{autotask.Eq("ticketNumber", number)}, func(t *testing.T, items []autotask.Record) {
+			require.Len(t, items, 1)
+			assert.Equal(t, ids[7], items[0].ID())
+		}},
+		{"in", []autotask.Filter{autotask.In("id", ids[1], ids[2], ids[3])}, func(t *testing.T, items []autotask.Record) {
+			assert.Len(t, items, 3)
+		}},
+		{"and group", []autotask.Filter{autotask.And(autotask.Gte("id", ids[10]), autotask.Lt("id", ids[20]))}, func(t *testing.T, items []autotask.Record) {
+			assert.Len(t, items, 10)
+		}},
+		{"or group", []autotask.Filter{autotask.Or(autotask.Eq("id", ids[0]), autotask.Eq("id", ids[5]))}, func(t *testing.T, items []autotask.Record) {
+			assert.Len(t, items, 2)
+		}},
+		{"beginsWith", []autotask.Filter{autotask.BeginsWith("ticketNumber", number[:9])}, func(t *testing.T, items []autotask.Record) {
+			require.NotEmpty(t, items)
+			for _, it := range items {
+				assert.True(t, strings.HasPrefix(it.String("ticketNumber"), number[:9]))
+			}
+		}},
+		{"operator spelled in another case", []autotask.Filter{{Op: "EQ", Field: "id", Value: ids[3]}}, func(t *testing.T, items []autotask.Record) {
+			require.Len(t, items, 1)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page, err := c.Query(ctx, "tickets", autotask.Query{Filter: tt.filter})
+			require.NoError(t, err)
+			tt.check(t, page.Items)
+		})
+	}
+}
+
+func TestQueryRefusedLocally(t *testing.T) {
+	tn := newTenant(t, sandbox.Options{})
+	c := tn.client(t)
+	tests := []struct {
+		name    string
+		entity  string
+		q       autotask.Query
+		wantErr error
+		wantMsg string
+	}{
+		{"second UDF filter", "Tickets", autotask.Query{Filter: []autotask.Filter{
+			autotask.Eq("A", "1").AsUDF(), autotask.Eq("B", "2").AsUDF()}}, autotask.ErrValidation, "only one"},
+		{"unknown operator", "Tickets", autotask.Query{Filter: []autotask.Filter{{Op: "like", Field: "title", Value: "x"}}}, autotask.ErrValidation, "unknown filter operator"},
+		{"maxRecords too large", "Tickets", autotask.Query{MaxRecords: 501}, autotask.ErrValidation, "between 1 and 500"},
+		{"maxRecords negative", "Tickets", autotask.Query{MaxRecords: -1}, autotask.ErrValidation, "between 1 and 500"},
+		{"unknown entity", "Tikets", autotask.Query{}, autotask.ErrUnknownEntity, `"Tickets"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.Query(testCtx(t), tt.entity, tt.q)
+			require.ErrorIs(t, err, tt.wantErr)
+			assert.Contains(t, err.Error(), tt.wantMsg)
+			if tt.q.MaxRecords == 0 {
+				_, err = c.Count(testCtx(t), tt.entity, tt.q.Filter)
+				require.ErrorIs(t, err, tt.wantErr)
+			}
+		})
+	}
+	assert.Zero(t, tn.hits.Load(), "nothing was sent")
+}
+
+func TestQueryUnknownFieldSuggestsClosest(t *testing.T) {
+	tn := newTenant(t, sandbox.Options{})
+	c := tn.client(t)
+	_, err := c.Query(testCtx(t), "Tickets", autotask.Query{Filter: []autotask.Filter{autotask.Eq("ticketNumbr", "T1")}})
+	require.ErrorIs(t, err, autotask.ErrUnknownField)
+	require.ErrorIs(t, err, autotask.ErrValidation)
+	assert.Contains(t, err.Error(), `"ticketNumber"`)
+	var apiErr *autotask.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Contains(t, strings.Join(apiErr.Messages, " "), "ticketNumbr", "the API's own text is kept")
+	assert.Equal(t, 1, tn.endpointCount("POST Tickets/query"), "not retried")
+}
+
+func TestQueryIncludeFieldsAddsID(t *testing.T) {
+	tn := newTenant(t, sandbox.Options{})
+	c := tn.client(t)
+	page, err := c.Query(testCtx(t), "Tickets", autotask.Query{IncludeFields: []string{"ticketNumber", "title"}, MaxRecords: 3})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 3)
+	for _, rec := range page.Items {
+		assert.NotZero(t, rec.ID())
+		assert.NotEmpty(t, rec.String("ticketNumber"))
+		assert.NotContains(t, rec, "description")
+	}
+}
+
+func TestCount(t *testing.T) {
+	tn := newTenant(t, sandbox.Options{})
+	c := tn.client(t)
+	ctx := testCtx(t)
+	n, err := c.Count(ctx, "Tickets", nil)
+	require.NoError(t, err)
+	assert.Equal(t, tn.sb.Count("Tickets"), n)
+
+	ids := tn.sb.IDs("Tickets")
+	n, err = c.Count(ctx, "Tickets", []autotask.Filter{autotask.Gt("id", ids[len(ids)-5])})
+	require.NoError(t, err)
+	assert.Equal(t, 4, n)
+}
+
+func TestQueryPagesFollowsNextPageURL(t *testing.T) {
+	tn := newTenant(t, sandbox.Options{Tickets: 1234})
+	c := tn.client(t)
+	var pages, records int
+	var lastID int64
+	for page, err := range c.QueryPages(testCtx(t), "Tickets", autotask.Query{MaxRecords: 500, IncludeFields: []string{"title"}}) {
+		require.NoError(t, err)
+		pages++
+		for _, rec := range page.Items {
+			require.Greater(t, rec.ID(), lastID)
+			lastID = rec.ID()
+			records++
+		}
+	}
+	assert.Equal(t, 3, pages)
+	assert.Equal(t, 1234, records)
+	assert.Equal(t, 3, tn.endpointCount("POST Tickets/query"), "every page is a POST with the same body")
+
+	// Stopping early fetches no further page.
+	tn.sb.ResetStats()
+	for range c.QueryAll(testCtx(t), "Tickets", autotask.Query{MaxRecords: 10}) {
+		break
+	}
+	assert.Equal(t, 1, tn.endpointCount("POST Tickets/query"))
+}
+
+func TestQueryNextRefusesForeignHost(t *testing.T) {
+	tn := newTenant(t, sandbox.Options{})
+	c := tn.client(t)
+	_, err := c.QueryNext(testCtx(t), "Tickets", autotask.Query{}, "https://evil.example.com/ATServicesRest/V1.0/Tickets/query/next?paging=x")
+	require.ErrorIs(t, err, autotask.ErrValidation)
+	assert.Zero(t, tn.hits.Load())
+}
+
+func TestQueryAllTwentyThousandTicketsWithBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("pages 20,000 tickets")
+	}
+	tn := newTenant(t, sandbox.Options{Tickets: 20000})
+	c := tn.client(t)
+	ctx := testCtx(t)
+
+	var ms runtime.MemStats
+	live := func() uint64 { // what is still reachable
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	before := live()
+	livePeak, rawPeak := before, before
+	var n int
+	var lastID int64
+	for rec, err := range c.QueryAll(ctx, "Tickets", autotask.Query{}) {
+		require.NoError(t, err)
+		require.Greater(t, rec.ID(), lastID, "ids ascend, none repeats")
+		lastID = rec.ID()
+		n++
+		if n%500 == 250 { // mid-page: the current page is alive
+			runtime.ReadMemStats(&ms)
+			rawPeak = max(rawPeak, ms.HeapAlloc)
+		}
+		if n%2500 == 250 {
+			livePeak = max(livePeak, live())
+		}
+	}
+	after := live()
+	require.Equal(t, 20000, n)
+	assert.Equal(t, 40, tn.endpointCount("POST Tickets/query"))
+	liveGrowth := int64(livePeak) - int64(before)
+	t.Logf("heap before %.1f MiB (the 20k-ticket sandbox lives in this process); while paging: reachable peak +%.1f MiB, "+
+		"heap incl. garbage peak +%.1f MiB; after +%.1f MiB",
+		mib(before), float64(liveGrowth)/(1<<20), mib(rawPeak-before), float64(int64(after)-int64(before))/(1<<20))
+	// 20,000 full tickets held at once are well over 100 MiB; one page of 500 is a few.
+	assert.Less(t, liveGrowth, int64(24<<20), "reachable memory must not grow with the result")
+	assert.Less(t, int64(after)-int64(before), int64(4<<20), "nothing is retained after the iteration")
+}
+
+func mib(b uint64) float64 { return float64(b) / (1 << 20) }

@@ -1,0 +1,177 @@
+package sandbox
+
+// fieldRule hand-sets what the vendor spec leaves out (autotask-api/README.md: required and
+// read-only flags and picklists come only from a live tenant's entityInformation/fields).
+type fieldRule struct {
+	required bool
+	readOnly bool
+	length   int    // string length; 0 keeps the default
+	ref      string // referenceEntityType; "-" means not a reference
+	picklist []picklistValue
+	parent   string // picklistParentValueField
+}
+
+func req() fieldRule                      { return fieldRule{required: true} }
+func ro() fieldRule                       { return fieldRule{readOnly: true} }
+func str(n int) fieldRule                 { return fieldRule{length: n} }
+func reqStr(n int) fieldRule              { return fieldRule{required: true, length: n} }
+func pick(v []picklistValue) fieldRule    { return fieldRule{picklist: v} }
+func reqPick(v []picklistValue) fieldRule { return fieldRule{required: true, picklist: v} }
+func roPick(v []picklistValue) fieldRule  { return fieldRule{readOnly: true, picklist: v} }
+func childPick(v []picklistValue, parent string) fieldRule {
+	return fieldRule{picklist: v, parent: parent}
+}
+
+// entityRules are per entity, by canonical field name.
+var entityRules = map[string]map[string]fieldRule{
+	"Tickets": {
+		"title":                           reqStr(255),
+		"description":                     str(8000),
+		"resolution":                      str(32000), // seed 003 §8
+		"companyID":                       req(),
+		"status":                          reqPick(ticketStatus),
+		"priority":                        reqPick(ticketPriority),
+		"queueID":                         pick(ticketQueue),
+		"issueType":                       pick(ticketIssueType),
+		"subIssueType":                    childPick(ticketSubIssueType, "issueType"),
+		"source":                          pick(ticketSource),
+		"ticketCategory":                  pick(ticketCategory),
+		"ticketType":                      pick(ticketType),
+		"serviceLevelAgreementID":         pick(ticketSLA),
+		"creatorType":                     roPick(personType),
+		"lastActivityPersonType":          roPick(personType),
+		"ticketNumber":                    {readOnly: true, length: 50},
+		"completedDate":                   ro(),
+		"completedByResourceID":           ro(),
+		"resolvedDateTime":                ro(),
+		"firstResponseDateTime":           ro(),
+		"resolvedDueDateTime":             ro(),
+		"firstResponseDueDateTime":        ro(),
+		"resolutionPlanDateTime":          ro(),
+		"resolutionPlanDueDateTime":       ro(),
+		"serviceLevelAgreementHasBeenMet": ro(),
+		"serviceLevelAgreementPausedNextEventHours": ro(),
+		"currentServiceThermometerRating":           ro(),
+		"previousServiceThermometerRating":          ro(),
+		"serviceThermometerTemperature":             ro(),
+		"lastCustomerNotificationDateTime":          ro(),
+		"lastCustomerVisibleActivityDateTime":       ro(),
+		"firstResponseAssignedResourceID":           ro(),
+		"firstResponseInitiatingResourceID":         ro(),
+		"apiVendorID":                               ro(),
+		"createdByContactID":                        ro(),
+	},
+	"TicketNotes": { // seed 003 §7: Title, Description, NoteType and Publish are required
+		"title":              reqStr(250),
+		"description":        reqStr(32000),
+		"noteType":           reqPick(noteType),
+		"publish":            reqPick(notePublish),
+		"ticketID":           req(),
+		"createdByContactID": ro(),
+	},
+	"Companies": {
+		"companyName":     reqStr(100),
+		"companyType":     reqPick(companyType),
+		"phone":           reqStr(25),
+		"ownerResourceID": req(),
+		"classification":  pick(companyClassification),
+		"companyNumber":   str(50),
+		"apiVendorID":     ro(),
+	},
+	"Contacts": {
+		"firstName":    reqStr(50),
+		"lastName":     reqStr(50),
+		"companyID":    req(),
+		"isActive":     req(),
+		"emailAddress": str(254),
+		"apiVendorID":  ro(),
+	},
+	"Resources": {
+		"firstName": reqStr(50),
+		"lastName":  reqStr(50),
+		"email":     reqStr(254),
+		"userName":  {readOnly: true, length: 32},
+	},
+	"TimeEntries": {
+		"resourceID":         req(),
+		"dateWorked":         req(),
+		"summaryNotes":       str(8000),
+		"internalNotes":      str(8000),
+		"timeEntryType":      roPick(timeEntryType),
+		"creatorUserID":      {readOnly: true, ref: "Resource"},
+		"lastModifiedUserID": {readOnly: true, ref: "Resource"},
+		"hoursToBill":        ro(),
+	},
+	"ConfigurationItems": {
+		"companyID":              req(),
+		"configurationItemType":  reqPick(ciType),
+		"isActive":               req(),
+		"referenceTitle":         reqStr(200),
+		"createdByPersonID":      {readOnly: true, ref: "Resource"},
+		"lastActivityPersonType": roPick(personType),
+		"apiVendorID":            ro(),
+	},
+	"Projects": {
+		"projectName":            reqStr(100),
+		"companyID":              req(),
+		"status":                 reqPick(projectStatus),
+		"projectType":            reqPick(projectType),
+		"startDateTime":          req(),
+		"endDateTime":            req(),
+		"projectNumber":          {readOnly: true, length: 50},
+		"completedDateTime":      ro(),
+		"lastActivityPersonType": roPick(personType),
+	},
+	"Tasks": {
+		"title":                  reqStr(255),
+		"projectID":              req(),
+		"status":                 reqPick(taskStatus),
+		"taskType":               reqPick(taskType),
+		"priorityLabel":          pick(taskPriority),
+		"taskNumber":             {readOnly: true, length: 50},
+		"completedDateTime":      ro(),
+		"creatorType":            roPick(personType),
+		"completedByType":        roPick(personType),
+		"lastActivityPersonType": roPick(personType),
+	},
+	"Contracts": {
+		"contractName":     reqStr(100),
+		"companyID":        req(),
+		"contractType":     reqPick(contractType),
+		"status":           reqPick(contractStatus),
+		"startDate":        req(),
+		"endDate":          req(),
+		"contractCategory": pick(contractCategory),
+		"contractNumber":   str(50),
+	},
+}
+
+// systemFields are set by the API itself on every entity that has them; a body that
+// carries them is ignored for them.
+var systemFields = map[string]bool{
+	"id": true, "createDate": true, "createDateTime": true, "createdDateTime": true,
+	"creatorResourceID": true, "createdByResourceID": true, "creatorType": true,
+	"impersonatorCreatorResourceID": true, "impersonatorUpdaterResourceID": true,
+	"lastActivityDate": true, "lastActivityDateTime": true, "lastActivityResourceID": true,
+	"lastActivityPersonType": true, "lastModifiedDate": true, "lastModifiedDateTime": true,
+	"lastModifiedTime": true, "lastModifiedByResourceID": true, "lastTrackedModificationDateTime": true,
+	"lastTrackedModifiedDateTime": true, "soapParentPropertyId": true,
+}
+
+// Timestamps and actor fields the API stamps on a write, by role.
+var (
+	createdAtFields = []string{"createDate", "createDateTime", "createdDateTime"}
+	creatorFields   = []string{"creatorResourceID", "createdByResourceID", "creatorUserID", "createdByPersonID"}
+	touchedAtFields = []string{
+		"lastActivityDate", "lastActivityDateTime", "lastModifiedDate", "lastModifiedDateTime",
+		"lastModifiedTime", "lastTrackedModificationDateTime", "lastTrackedModifiedDateTime",
+	}
+	updaterFields = []string{"lastActivityResourceID", "lastModifiedByResourceID", "lastModifiedUserID", "lastActivityPersonID"}
+)
+
+// dateOnlyFields are rendered without a time zone, as the real API does for dates
+// ("often without a Z", DESIGN.md): clients must cope with both forms.
+var dateOnlyFields = map[string]bool{
+	"dateWorked": true, "startDate": true, "endDate": true, "installDate": true,
+	"warrantyExpirationDate": true, "hireDate": true, "dueDate": true,
+}
