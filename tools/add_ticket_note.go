@@ -1,0 +1,95 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/autotask-mcp/autotask-mcp/autotask"
+	"github.com/autotask-mcp/autotask-mcp/schema"
+)
+
+type addTicketNoteInput struct {
+	TicketID    *int64     `json:"ticket_id" jsonschema:"required,minimum=1" jsonschema_description:"Ticket id (numeric), as get_ticket shows it. Read the ticket with get_ticket in this session first: writes to a ticket this session has not read, or that changed since, are refused."`
+	Title       string     `json:"title" jsonschema:"required" jsonschema_description:"Note title, one line."`
+	Description string     `json:"description" jsonschema:"required" jsonschema_description:"Note text."`
+	NoteType    *labelOrID `json:"note_type,omitempty" jsonschema_description:"Note type, label or id (describe_fields TicketNotes lists them). Default: the tenant's default type."`
+	Publish     *labelOrID `json:"publish,omitempty" jsonschema_description:"Who may see the note, label or id. Default: the tenant's default, normally internal only. Make a note customer-visible only when the person asked for it."`
+	DryRun      bool       `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
+}
+
+const addTicketNoteDescription = `Add a note to a ticket (POST Tickets/{id}/Notes). Internal and not visible to the customer unless publish says otherwise. Read the ticket with get_ticket first in this session. dry_run shows the exact request without sending it.`
+
+func addTicketNoteTool(deps Deps) Tool {
+	return newTool(deps, definition{
+		name:        "add_ticket_note",
+		title:       "Add a note to a ticket",
+		description: addTicketNoteDescription,
+		input:       schema.Input[addTicketNoteInput](),
+		output:      schema.Output[writeOutput](),
+		write:       true,
+	}, func(ctx context.Context, _ mcp.CallToolRequest, in addTicketNoteInput) (*mcp.CallToolResult, error) {
+		return addTicketNote(ctx, deps, in)
+	})
+}
+
+func addTicketNote(ctx context.Context, deps Deps, in addTicketNoteInput) (*mcp.CallToolResult, error) {
+	id, err := requireTicketID(in.TicketID)
+	if err != nil {
+		return nil, err
+	}
+	r := newWriteRun(ctx, deps, "add_ticket_note", "Tickets", id)
+	if err := r.policy(); err != nil {
+		return r.fail(ctx, err)
+	}
+	if err := requireText("title", in.Title); err != nil {
+		return nil, err
+	}
+	if err := requireText("description", in.Description); err != nil {
+		return nil, err
+	}
+	noteMD, err := deps.Client.Metadata(ctx, "TicketNotes")
+	if err != nil {
+		return nil, fmt.Errorf("metadata of TicketNotes: %w", err)
+	}
+	body, err := noteBody(noteMD, id, in.Title, in.Description, in.NoteType.value(), in.Publish.value())
+	if err != nil {
+		return nil, err
+	}
+	r.w.Changes = map[string]any{"note": noteBinding(body)}
+
+	fresh, err := r.readFresh(ctx, "read ticket")
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	path := fmt.Sprintf("Tickets/%d/Notes", id)
+	visibility := fmt.Sprintf("type %s, visible to: %s", pickLabel(noteMD, "noteType", body["noteType"]), pickLabel(noteMD, "publish", body["publish"]))
+	i := r.plan("add note", "POST "+path)
+	if in.DryRun {
+		r.out.Requests = []plannedRequest{{Method: "POST", Path: path, Body: body}}
+		r.out.Steps[i].Detail = "not sent: dry run"
+		return r.finish(ctx, outcomeDryRun, fmt.Sprintf("Dry run: nothing sent. The note (%s) would be added to %s.", visibility, ticketName(fresh, id)))
+	}
+	noteID, err := deps.Client.AddTicketNote(ctx, id, body)
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	r.done(i, fmt.Sprintf("note %d, %s", noteID, visibility))
+	r.out.NoteID = noteID
+	// The note moves the ticket's lastActivityDate and nothing else; the ticket as read is what the
+	// session should now expect.
+	r.recordWrite(ctx, fresh)
+	return r.finish(ctx, outcomeApplied, fmt.Sprintf("Added note %d to %s (%s).", noteID, ticketName(fresh, id), visibility))
+}
+
+// noteBinding is the note as the guard binds and audits it: without the ticket id, which is the record.
+func noteBinding(body autotask.Record) map[string]any {
+	out := make(map[string]any, len(body))
+	for k, v := range body {
+		if k != "ticketID" {
+			out[k] = v
+		}
+	}
+	return out
+}

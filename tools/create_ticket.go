@@ -1,0 +1,284 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/autotask-mcp/autotask-mcp/autotask"
+	"github.com/autotask-mcp/autotask-mcp/schema"
+)
+
+type createTicketInput struct {
+	Company      *labelOrID  `json:"company" jsonschema:"required" jsonschema_description:"The customer: company id, or its exact name (query_entity Companies finds it)."`
+	Title        string      `json:"title" jsonschema:"required" jsonschema_description:"Ticket title, one line."`
+	Description  string      `json:"description" jsonschema:"required" jsonschema_description:"What the ticket is about."`
+	Priority     *labelOrID  `json:"priority,omitempty" jsonschema_description:"Priority label or id. Default: the tenant's default priority."`
+	Status       *labelOrID  `json:"status,omitempty" jsonschema_description:"Status label or id. Default: the tenant's default (normally New). The Complete status is refused: create the ticket, then resolve_ticket."`
+	Queue        *labelOrID  `json:"queue,omitempty" jsonschema_description:"Queue label or id (queueID)."`
+	IssueType    *labelOrID  `json:"issue_type,omitempty" jsonschema_description:"Issue type label or id."`
+	SubIssueType *labelOrID  `json:"sub_issue_type,omitempty" jsonschema_description:"Sub-issue type label or id; must belong to issue_type."`
+	DueDateTime  string      `json:"due_date_time,omitempty" jsonschema_description:"Due date and time, ISO 8601 UTC (2026-01-31T17:00:00Z)."`
+	ContactID    *int64      `json:"contact_id,omitempty" jsonschema:"minimum=1" jsonschema_description:"The company's contact the ticket is for."`
+	Fields       fieldValues `json:"fields,omitempty" jsonschema_description:"Any other ticket field by API name, labels accepted for picklists, e.g. {\"source\": \"Phone\", \"assignedResourceID\": 29682890, \"udfs\": {\"Customer Impact\": \"Department\"}}."`
+	DryRun       bool        `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
+}
+
+const createTicketDescription = `Create a ticket for a company (by id or exact name). Required fields the tenant gives defaults for (priority, status) are filled from its defaults; any other missing required field is named in the error. The create is sent once and never retried: if its answer is lost, the result says so, and the ticket must be looked for (query_entity) before creating it again. dry_run shows the exact request without sending it.`
+
+// createArgs maps the tool's named arguments to ticket fields.
+var createArgs = []struct{ arg, field string }{
+	{"priority", "priority"}, {"status", "status"}, {"queue", "queueID"}, {"issue_type", "issueType"},
+	{"sub_issue_type", "subIssueType"}, {"due_date_time", "dueDateTime"}, {"contact_id", "contactID"},
+	{"title", "title"}, {"description", "description"}, {"company", "companyID"},
+}
+
+// companyCandidates bounds the companies listed when a name matches none or several.
+const companyCandidates = 10
+
+func createTicketTool(deps Deps) Tool {
+	return newTool(deps, definition{
+		name:        "create_ticket",
+		title:       "Create a ticket",
+		description: createTicketDescription,
+		input:       schema.Input[createTicketInput](),
+		output:      schema.Output[writeOutput](),
+		write:       true,
+	}, func(ctx context.Context, _ mcp.CallToolRequest, in createTicketInput) (*mcp.CallToolResult, error) {
+		return createTicket(ctx, deps, in)
+	})
+}
+
+func createTicket(ctx context.Context, deps Deps, in createTicketInput) (*mcp.CallToolResult, error) {
+	r := newWriteRun(ctx, deps, "create_ticket", "Tickets", 0)
+	// A new record has nothing to have read and no version to check: the guard's policy (read-only,
+	// allow list) and the audit are what apply.
+	if err := r.policy(); err != nil {
+		return r.fail(ctx, err)
+	}
+	if in.Company == nil {
+		return nil, badArgs("company is required: the company id, or its exact name")
+	}
+	if err := requireText("title", in.Title); err != nil {
+		return nil, err
+	}
+	if err := requireText("description", in.Description); err != nil {
+		return nil, err
+	}
+	md, err := deps.Client.Metadata(ctx, "Tickets")
+	if err != nil {
+		return nil, fmt.Errorf("metadata of Tickets: %w", err)
+	}
+	r.md = md
+	named, extra, err := createValues(in)
+	if err != nil {
+		return nil, err
+	}
+	resolver := valueResolver{entity: "Tickets", md: md}
+	ch, err := resolver.resolve(named, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	more, err := resolver.resolve(extra, nil, "fields")
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range more.Fields {
+		ch.Fields[k] = v
+	}
+	for k, v := range more.UDFs {
+		ch.UDFs[k] = v
+	}
+	defaults, err := fillRequired(md, ch)
+	if err != nil {
+		return nil, err
+	}
+	if err := refuseComplete(md, deps.CompleteStatus, ch); err != nil {
+		return nil, err
+	}
+	company, err := resolveCompany(ctx, deps, in.Company.value())
+	if err != nil {
+		return nil, err
+	}
+	ch.Fields["companyID"] = company.ID()
+	body := autotask.Record{}.WithChanges(ch)
+	r.w.Changes = guardChanges(ch)
+	r.out.Changes = r.changeViews(ch)
+	if len(defaults) > 0 {
+		r.out.Notes = append(r.out.Notes, "Tenant defaults used: "+strings.Join(defaults, ", ")+".")
+	}
+	whose := fmt.Sprintf("for %s (company %d)", truncateRunes(sanitizeText(company.String("companyName")), writeSummaryRunes), company.ID())
+
+	i := r.plan("create ticket", "POST Tickets")
+	if in.DryRun {
+		r.out.Requests = []plannedRequest{{Method: "POST", Path: "Tickets", Body: body}}
+		r.out.Steps[i].Detail = "not sent: dry run"
+		return r.finish(ctx, outcomeDryRun, "Dry run: nothing sent. The ticket would be created "+whose+".")
+	}
+	id, err := deps.Client.Create(ctx, "Tickets", body)
+	if err != nil {
+		if errors.Is(err, autotask.ErrOutcomeUnknown) {
+			r.hint = fmt.Sprintf("The ticket may exist now: look for it with query_entity (Tickets, title eq %q, companyID eq %d) before creating it again.",
+				truncateRunes(in.Title, writeSummaryRunes), company.ID())
+		}
+		return r.fail(ctx, err)
+	}
+	r.w.ID, r.out.TicketID = id, id
+	r.done(i, fmt.Sprintf("ticket id %d", id))
+	// What this session wrote counts as read, so it can go on (add a note) without a re-read.
+	r.recordWrite(ctx, body.WithChanges(autotask.Changes{Fields: map[string]any{"id": id}}))
+	return r.finish(ctx, outcomeApplied, fmt.Sprintf("Created ticket id %d %s. get_ticket shows its number.", id, whose))
+}
+
+// createValues gathers the named arguments (as ticket fields) and the extra fields, refusing a field
+// given both ways.
+func createValues(in createTicketInput) (named, extra map[string]any, err error) {
+	named = map[string]any{"title": in.Title, "description": in.Description}
+	for field, v := range map[string]any{
+		"priority": in.Priority.value(), "status": in.Status.value(), "queueID": in.Queue.value(),
+		"issueType": in.IssueType.value(), "subIssueType": in.SubIssueType.value(),
+	} {
+		if v != nil {
+			named[field] = v
+		}
+	}
+	if in.DueDateTime != "" {
+		named["dueDateTime"] = in.DueDateTime
+	}
+	if in.ContactID != nil {
+		named["contactID"] = json.Number(strconv.FormatInt(*in.ContactID, 10))
+	}
+	for k := range in.Fields {
+		for _, a := range createArgs {
+			if strings.EqualFold(k, a.field) || strings.EqualFold(k, a.arg) {
+				return nil, nil, badArgs("fields.%s: give %s as the %s argument, not in fields", k, a.field, a.arg)
+			}
+		}
+	}
+	return named, in.Fields, nil
+}
+
+// fillRequired sets every required field left out to the tenant's default picklist value, and names
+// the required fields that have none. It returns the defaults used, as "priority: Medium".
+func fillRequired(md *autotask.Metadata, ch autotask.Changes) ([]string, error) {
+	var used, missing []string
+	for _, f := range md.Fields {
+		if !f.IsRequired || f.IsReadOnly || strings.EqualFold(f.Name, "companyID") {
+			continue
+		}
+		if v, ok := ch.Fields[f.Name]; ok && v != nil {
+			continue
+		}
+		if p, ok := md.Picklist(f.Name); ok {
+			if def, ok := p.Default(); ok {
+				ch.Fields[f.Name] = typedID(f, def.Value)
+				used = append(used, fmt.Sprintf("%s: %s", f.Name, def.Label))
+				continue
+			}
+		}
+		missing = append(missing, argNameOf(f.Name))
+	}
+	if len(missing) > 0 {
+		return nil, badArgs("missing required field(s) with no tenant default: %s", strings.Join(missing, ", "))
+	}
+	return used, nil
+}
+
+func argNameOf(field string) string {
+	for _, a := range createArgs {
+		if a.field == field {
+			return a.arg
+		}
+	}
+	return "fields." + field
+}
+
+// refuseComplete: creating a ticket straight into the Complete status would stamp it resolved with no
+// resolution and no confirmation; resolve_ticket is the road to Complete.
+func refuseComplete(md *autotask.Metadata, configured string, ch autotask.Changes) error {
+	target, err := completeStatus(md, configured)
+	if err != nil {
+		return nil // no Complete status in this tenant: nothing to refuse
+	}
+	if v, ok := ch.Fields["status"]; ok && sameValue("integer", v, target.Value) {
+		return badArgs("status %s is refused on create: create the ticket open, then resolve it with resolve_ticket (which asks the person to confirm)", target.Label)
+	}
+	return nil
+}
+
+// resolveCompany finds the company by id, or by exact name (case-insensitive, as the API compares).
+func resolveCompany(ctx context.Context, deps Deps, ref any) (autotask.Record, error) {
+	fields := []string{"id", "companyName", "isActive"}
+	if id, ok := integerValue(ref); ok {
+		n, _ := id.Int64()
+		if n < 1 {
+			return nil, badArgs("company id must be a positive integer (got %d)", n)
+		}
+		rec, err := deps.Client.Get(ctx, "Companies", n)
+		if errors.Is(err, autotask.ErrNotFound) {
+			return nil, badArgs("no company with id %d; find companies with query_entity (entity Companies)", n)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("get company %d: %w", n, err)
+		}
+		return rec, nil
+	}
+	name := strings.TrimSpace(scalarString(ref))
+	if name == "" {
+		return nil, badArgs("company must be a company id or its exact name")
+	}
+	page, err := deps.Client.Query(ctx, "Companies", autotask.Query{
+		Filter: []autotask.Filter{autotask.Eq("companyName", name)}, IncludeFields: fields, MaxRecords: companyCandidates,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find company %q: %w", name, err)
+	}
+	var exact []autotask.Record
+	for _, c := range page.Items {
+		if strings.EqualFold(strings.TrimSpace(c.String("companyName")), name) {
+			exact = append(exact, c)
+		}
+	}
+	switch len(exact) {
+	case 1:
+		return exact[0], nil
+	case 0:
+		near, err := deps.Client.Query(ctx, "Companies", autotask.Query{
+			Filter: []autotask.Filter{autotask.Contains("companyName", longestWord(name))}, IncludeFields: fields, MaxRecords: companyCandidates,
+		})
+		if err != nil {
+			return nil, badArgs("no company is named exactly %q; find it with query_entity (entity Companies)", truncateRunes(name, 60))
+		}
+		if len(near.Items) == 0 {
+			return nil, badArgs("no company is named exactly %q, and none has %q in its name; find it with query_entity (entity Companies)", truncateRunes(name, 60), longestWord(name))
+		}
+		return nil, badArgs("no company is named exactly %q. Similar: %s. Give the id or the exact name", truncateRunes(name, 60), listCompanies(near.Items))
+	}
+	return nil, badArgs("%d companies are named %q: %s. Give the id", len(exact), truncateRunes(name, 60), listCompanies(exact))
+}
+
+func listCompanies(cs []autotask.Record) string {
+	parts := make([]string, 0, len(cs))
+	for _, c := range cs {
+		s := fmt.Sprintf("%s (id %d)", truncateRunes(sanitizeText(c.String("companyName")), 60), c.ID())
+		if c.String("isActive") == "false" {
+			s += " inactive"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func longestWord(s string) string {
+	words := strings.Fields(s)
+	if len(words) == 0 {
+		return s
+	}
+	return slices.MaxFunc(words, func(a, b string) int { return len(a) - len(b) })
+}

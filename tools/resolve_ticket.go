@@ -1,0 +1,255 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/autotask-mcp/autotask-mcp/autotask"
+	"github.com/autotask-mcp/autotask-mcp/guard"
+	"github.com/autotask-mcp/autotask-mcp/schema"
+)
+
+type resolveTicketInput struct {
+	TicketID   *int64 `json:"ticket_id" jsonschema:"required,minimum=1" jsonschema_description:"Ticket id (numeric), as get_ticket shows it. Read the ticket with get_ticket in this session first: writes to a ticket this session has not read, or that changed since, are refused."`
+	Resolution string `json:"resolution" jsonschema:"required" jsonschema_description:"The resolution text; replaces the ticket's resolution field."`
+	Note       string `json:"note,omitempty" jsonschema_description:"Optional note added first (titled Resolution; the tenant's default note type and visibility, normally internal)."`
+	Complete   *bool  `json:"complete,omitempty" jsonschema_description:"Default true: when no time entries are logged on the ticket, set the tenant's Complete status (a status change, so the person confirms it). With time entries the status is left as it is. false: write the resolution (and note) only."`
+	Confirm    string `json:"confirm,omitempty" jsonschema_description:"The token from a confirmation_required result, after the person agreed. Omit on the first call."`
+	DryRun     bool   `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact requests, without sending them."`
+}
+
+const resolveTicketDescription = `Resolve a ticket the way Autotask's contract requires: fresh read, the note if given, the resolution written with a full PUT of the fresh ticket, then, if no time entries are logged on it (and complete is not false), the tenant's Complete status in a second PUT. The status change needs the person's confirmation: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is written until the same call is repeated with confirm set to that token. The result lists each step. Read the ticket with get_ticket first.`
+
+// noteTitleOnResolve titles the note resolve_ticket adds.
+const noteTitleOnResolve = "Resolution"
+
+func resolveTicketTool(deps Deps) Tool {
+	return newTool(deps, definition{
+		name:        "resolve_ticket",
+		title:       "Resolve a ticket",
+		description: resolveTicketDescription,
+		input:       schema.Input[resolveTicketInput](),
+		output:      schema.Output[writeOutput](),
+		write:       true,
+		destructive: true,
+	}, func(ctx context.Context, _ mcp.CallToolRequest, in resolveTicketInput) (*mcp.CallToolResult, error) {
+		return resolveTicket(ctx, deps, in)
+	})
+}
+
+// resolvePlan is what a resolve will do, decided from the fresh ticket before anything is written:
+// the confirmation has to come first, and whether a status change follows depends on the count.
+type resolvePlan struct {
+	note       autotask.Record // nil: no note
+	resolution autotask.Changes
+	status     autotask.Changes // empty: the status stays
+	setText    bool             // the resolution differs from the ticket's
+}
+
+func resolveTicket(ctx context.Context, deps Deps, in resolveTicketInput) (*mcp.CallToolResult, error) {
+	id, err := requireTicketID(in.TicketID)
+	if err != nil {
+		return nil, err
+	}
+	r := newWriteRun(ctx, deps, "resolve_ticket", "Tickets", id)
+	if err := r.policy(); err != nil {
+		return r.fail(ctx, err)
+	}
+	if err := requireText("resolution", in.Resolution); err != nil {
+		return nil, err
+	}
+	md, err := deps.Client.Metadata(ctx, "Tickets")
+	if err != nil {
+		return nil, fmt.Errorf("metadata of Tickets: %w", err)
+	}
+	r.md = md
+	f, ok := md.Field("resolution")
+	if !ok {
+		return nil, fmt.Errorf("the Tickets metadata has no resolution field")
+	}
+	text, err := valueResolver{entity: "Tickets", md: md}.value(f, in.Resolution, "", "resolution")
+	if err != nil {
+		return nil, err
+	}
+	var p resolvePlan
+	p.resolution = autotask.Changes{Fields: map[string]any{f.Name: text}}
+	if in.Note != "" {
+		noteMD, err := deps.Client.Metadata(ctx, "TicketNotes")
+		if err != nil {
+			return nil, fmt.Errorf("metadata of TicketNotes: %w", err)
+		}
+		if p.note, err = noteBody(noteMD, id, noteTitleOnResolve, in.Note, nil, nil); err != nil {
+			return nil, err
+		}
+	}
+
+	fresh, err := r.readFresh(ctx, "read ticket")
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	if err := r.decideStatus(ctx, &p, fresh, in.Complete == nil || *in.Complete); err != nil {
+		return r.fail(ctx, err)
+	}
+	p.setText = !sameValue(f.DataType, fresh[f.Name], text)
+	all := autotask.Changes{Fields: map[string]any{}}
+	if p.setText {
+		all.Fields[f.Name] = text
+	}
+	for k, v := range p.status.Fields {
+		all.Fields[k] = v
+	}
+	r.w.Changes = guardChanges(all)
+	if p.note != nil {
+		r.w.Changes["note"] = noteBinding(p.note) // the token confirms this note, not another
+	}
+	r.out.Changes = r.changeViews(all)
+
+	if in.DryRun {
+		return r.dryRunResolve(ctx, p, fresh)
+	}
+	if len(r.w.Changes) == 0 {
+		return r.finish(ctx, outcomeUnchanged, fmt.Sprintf("Nothing to do: %s already has this resolution and its status stays.", ticketName(fresh, id)))
+	}
+
+	var also []string
+	if p.note != nil {
+		also = append(also, fmt.Sprintf("add a note: %q", truncateRunes(sanitizeText(in.Note), writeSummaryRunes)))
+	}
+	msg := confirmMessage("Resolve", fresh.String("ticketNumber"), fresh.String("title"), id, r.out.Changes, also)
+	c, err := confirmWrite(ctx, deps, r.w, guard.VersionOf(fresh), in.Confirm, msg)
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	if stop, res, err := r.applyConfirmation(ctx, c); stop {
+		return res, err
+	}
+	if c.state == confirmedByPerson {
+		// The person may have taken minutes to answer; a PUT of the ticket as it was before would
+		// clobber whatever a colleague changed meanwhile.
+		if fresh, err = r.readFresh(ctx, "read ticket again after the confirmation"); err != nil {
+			return r.fail(ctx, err)
+		}
+	}
+	return r.applyResolve(ctx, p, fresh)
+}
+
+// decideStatus sets p.status: the Complete status when asked for, not already set, and no time
+// entries are logged (seed 003 §6, §9). Counting needs no confirmation; it decides whether one is
+// needed, so it comes before anything is written.
+func (r *writeRun) decideStatus(ctx context.Context, p *resolvePlan, fresh autotask.Record, complete bool) error {
+	current := pickLabel(r.md, "status", fresh["status"])
+	if !complete {
+		r.out.Notes = append(r.out.Notes, fmt.Sprintf("complete is false: the status stays %s.", current))
+		return nil
+	}
+	target, err := completeStatus(r.md, r.deps.CompleteStatus)
+	if err != nil {
+		return err
+	}
+	if sameValue("integer", fresh["status"], target.Value) {
+		r.out.Notes = append(r.out.Notes, fmt.Sprintf("The ticket's status is already %s.", target.Label))
+		return nil
+	}
+	i := r.step("count time entries", "POST TimeEntries/query/count", stepDone, "")
+	n, err := r.deps.Client.CountTimeEntries(ctx, r.w.ID)
+	if err != nil {
+		r.out.Steps[i].Status = stepFailed
+		return err
+	}
+	r.out.Steps[i].Detail = fmt.Sprintf("%d time entries", n)
+	if n > 0 {
+		r.out.Notes = append(r.out.Notes, fmt.Sprintf(
+			"The status stays %s: %d time entries are logged on the ticket, and resolve_ticket completes only tickets without time entries (the time may still need review or billing). If the person wants it completed anyway, change status with update_ticket.", current, n))
+		return nil
+	}
+	f, _ := r.md.Field("status")
+	p.status = autotask.Changes{Fields: map[string]any{f.Name: typedID(f, target.Value)}}
+	return nil
+}
+
+func (r *writeRun) dryRunResolve(ctx context.Context, p resolvePlan, fresh autotask.Record) (*mcp.CallToolResult, error) {
+	if p.note != nil {
+		path := fmt.Sprintf("Tickets/%d/Notes", r.w.ID)
+		r.out.Requests = append(r.out.Requests, plannedRequest{Method: "POST", Path: path, Body: p.note})
+		r.step("add note", "POST "+path, stepPlanned, "not sent: dry run")
+	}
+	base := fresh
+	if p.setText {
+		base = fresh.WithChanges(p.resolution)
+		r.out.Requests = append(r.out.Requests, plannedRequest{Method: "PUT", Path: "Tickets", Body: base})
+		r.step("write resolution", "PUT Tickets", stepPlanned, "not sent: dry run")
+	}
+	if !p.status.IsEmpty() {
+		r.out.Requests = append(r.out.Requests, plannedRequest{Method: "PUT", Path: "Tickets", Body: base.WithChanges(p.status)})
+		r.step("set status", "PUT Tickets", stepPlanned, "not sent: dry run")
+	}
+	r.out.NeedsConfirmation = r.deps.Guard.NeedsConfirmation(r.w)
+	summary := fmt.Sprintf("Dry run: nothing sent. %d request(s) would be sent to resolve %s.", len(r.out.Requests), ticketName(fresh, r.w.ID))
+	if r.out.NeedsConfirmation {
+		summary += " Applying it needs the person's confirmation (status change)."
+	}
+	return r.finish(ctx, outcomeDryRun, summary)
+}
+
+// applyResolve writes in seed 003's order: note, resolution, status. The status PUT is built from the
+// body the resolution PUT sent, with no GET between: that body is the ticket as it now is.
+func (r *writeRun) applyResolve(ctx context.Context, p resolvePlan, fresh autotask.Record) (*mcp.CallToolResult, error) {
+	noteStep, textStep, statusStep := -1, -1, -1
+	if p.note != nil {
+		noteStep = r.plan("add note", fmt.Sprintf("POST Tickets/%d/Notes", r.w.ID))
+	}
+	if p.setText {
+		textStep = r.plan("write resolution", "PUT Tickets")
+	} else {
+		r.step("write resolution", "", stepSkipped, "the ticket already has this resolution")
+	}
+	if !p.status.IsEmpty() {
+		statusStep = r.plan("set status", "PUT Tickets")
+	}
+
+	if noteStep >= 0 {
+		noteID, err := r.deps.Client.AddTicketNote(ctx, r.w.ID, p.note)
+		if err != nil {
+			return r.fail(ctx, err)
+		}
+		r.done(noteStep, fmt.Sprintf("note %d", noteID))
+		r.out.NoteID = noteID
+		r.recordWrite(ctx, fresh)
+	}
+	body := fresh
+	if textStep >= 0 {
+		sent, err := r.deps.Client.PutTicket(ctx, fresh, p.resolution)
+		if err != nil {
+			return r.fail(ctx, err)
+		}
+		r.done(textStep, "")
+		r.recordWrite(ctx, sent)
+		body = sent
+	}
+	if statusStep >= 0 {
+		before := pickLabel(r.md, "status", fresh["status"])
+		sent, err := r.deps.Client.PutTicket(ctx, body, p.status)
+		if err != nil {
+			return r.fail(ctx, err)
+		}
+		after := pickLabel(r.md, "status", p.status.Fields["status"])
+		r.done(statusStep, before+" -> "+after)
+		r.recordWrite(ctx, sent)
+	}
+
+	summary := fmt.Sprintf("Resolved %s:", ticketName(fresh, r.w.ID))
+	if noteStep >= 0 {
+		summary += fmt.Sprintf(" note %d added;", r.out.NoteID)
+	}
+	if textStep >= 0 {
+		summary += " resolution written;"
+	}
+	if statusStep >= 0 {
+		summary += " status set to " + pickLabel(r.md, "status", p.status.Fields["status"]) + "."
+	} else {
+		summary += " status unchanged."
+	}
+	return r.finish(ctx, outcomeApplied, summary)
+}

@@ -1,0 +1,145 @@
+// Package tools holds the MCP tools of autotask-mcp: one file per tool with its input struct, output
+// struct, description and handler side by side, and one list (All) that registers them all.
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/autotask-mcp/autotask-mcp/autotask"
+	"github.com/autotask-mcp/autotask-mcp/guard"
+)
+
+// Deps is what every tool handler needs.
+type Deps struct {
+	Client *autotask.Client
+	Guard  *guard.Guard
+	Server *server.MCPServer // for elicitation and progress notifications
+	Logger *slog.Logger
+	// CompleteStatus is the configured id of the "Complete" status; "" means the status labelled
+	// exactly "Complete".
+	CompleteStatus string
+}
+
+// Tool is one tool definition and its handler. Write tools are left out of a read-only server.
+type Tool struct {
+	Def     mcp.Tool
+	Handler server.ToolHandlerFunc
+	Write   bool
+}
+
+// constructors is the one list of tools; a new tool adds its constructor here.
+var constructors = []func(Deps) Tool{
+	queryEntityTool,
+	getTicketTool,
+	getEntityTool,
+	describeFieldsTool,
+	addTicketNoteTool,
+	resolveTicketTool,
+	updateTicketTool,
+	createTicketTool,
+}
+
+// All returns every tool, read and write, in a stable order.
+func All(deps Deps) []Tool {
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	tools := make([]Tool, 0, len(constructors))
+	for _, c := range constructors {
+		tools = append(tools, c(deps))
+	}
+	return tools
+}
+
+// Register adds every tool to s, leaving write tools out when the guard forbids them: a read-only
+// server should not even offer a write to the assistant.
+func Register(s *server.MCPServer, deps Deps) {
+	for _, t := range All(deps) {
+		if t.Write && !writesOffered(deps.Guard, t.Def.Name) {
+			continue
+		}
+		s.AddTool(t.Def, t.Handler)
+	}
+}
+
+// writesOffered says whether a write tool is listed at all. Without a guard nothing may write: the
+// guard is the only road to a write.
+func writesOffered(g *guard.Guard, tool string) bool {
+	return g != nil && !g.ReadOnly() && g.WriteAllowed(tool, "")
+}
+
+// SessionID is the MCP session of the call; "local" when there is none (the `call` subcommand).
+func SessionID(ctx context.Context) string {
+	if s := server.ClientSessionFromContext(ctx); s != nil && s.SessionID() != "" {
+		return s.SessionID()
+	}
+	return "local"
+}
+
+// definition is what a tool shows the assistant in tools/list.
+type definition struct {
+	name, title, description string
+	input, output            json.RawMessage
+	write                    bool
+	idempotent               bool
+	destructive              bool
+}
+
+func (d definition) tool() mcp.Tool {
+	t := mcp.NewToolWithRawSchema(d.name, d.description, d.input)
+	t.RawOutputSchema = d.output
+	t.Title = d.title
+	t.Annotations = mcp.ToolAnnotation{
+		Title:          d.title,
+		ReadOnlyHint:   mcp.ToBoolPtr(!d.write),
+		IdempotentHint: mcp.ToBoolPtr(d.idempotent),
+		OpenWorldHint:  mcp.ToBoolPtr(true),
+	}
+	if d.write {
+		t.Annotations.DestructiveHint = mcp.ToBoolPtr(d.destructive)
+	}
+	return t
+}
+
+// handlerFunc is a tool's own logic: arguments already decoded into In. Any error it returns becomes
+// an isError result worded for the assistant (see toolError).
+type handlerFunc[In any] func(ctx context.Context, req mcp.CallToolRequest, in In) (*mcp.CallToolResult, error)
+
+// newTool ties a definition to a handler, decoding arguments strictly and turning every failure,
+// a panic included, into a tool error: a bad call must never become a protocol error.
+func newTool[In any](deps Deps, d definition, h handlerFunc[In]) Tool {
+	return Tool{
+		Def:     d.tool(),
+		Write:   d.write,
+		Handler: wrap(deps, d.name, h),
+	}
+}
+
+func wrap[In any](deps Deps, name string, h handlerFunc[In]) server.ToolHandlerFunc {
+	logger := deps.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return func(ctx context.Context, req mcp.CallToolRequest) (result *mcp.CallToolResult, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				logger.Error("tool panicked", "tool", name, "panic", p)
+				result, err = mcp.NewToolResultError(name+" failed with an internal error; the call was not completed. Report this to the server's operator."), nil
+			}
+		}()
+		var in In
+		if err := decodeArguments(req, &in); err != nil {
+			return toolError(logger, name, err), nil
+		}
+		res, err := h(ctx, req, in)
+		if err != nil {
+			return toolError(logger, name, err), nil
+		}
+		return res, nil
+	}
+}

@@ -1,0 +1,211 @@
+package tools_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/autotask-mcp/autotask-mcp/guard"
+	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
+)
+
+// A client that declared elicitation is asked directly, and its answer decides.
+func TestStatusChangeByElicitation(t *testing.T) {
+	calls := []struct {
+		tool      string
+		call      func(id int64) map[string]any
+		newStatus int64
+		newLabel  string
+	}{
+		{"resolve_ticket", func(id int64) map[string]any {
+			return args("ticket_id", id, "resolution", "Replaced the toner.", "note", "Toner replaced on site.")
+		}, statusComplete, "Complete (5)"},
+		{"update_ticket", func(id int64) map[string]any {
+			return args("ticket_id", id, "changes", args("status", "Waiting Customer", "priority", "Low"))
+		}, statusWaiting, "Waiting Customer (7)"},
+	}
+	answers := []struct {
+		action  mcp.ElicitationResponseAction
+		applied bool
+	}{
+		{mcp.ElicitationResponseActionAccept, true},
+		{mcp.ElicitationResponseActionDecline, false},
+		{mcp.ElicitationResponseActionCancel, false},
+	}
+	for _, c := range calls {
+		for _, a := range answers {
+			t.Run(c.tool+"/"+string(a.action), func(t *testing.T) {
+				person := &elicitor{action: a.action}
+				env := writeEnv(t, person, guard.Options{})
+				id := openTickets(t, env.Sandbox, false)[0]
+				require.NoError(t, env.Sandbox.Modify("Tickets", id, map[string]any{"status": statusInProgress}))
+				readFirst(t, env.MCP, id)
+				before := ticketRecord(t, env.Sandbox, id)
+				notes := len(notesOf(env.Sandbox, id))
+
+				res := env.Call(t, c.tool, c.call(id))
+				out := ok(t, res)
+
+				asked := person.questions()
+				require.Len(t, asked, 1, "the person is asked once")
+				for _, want := range []string{before["ticketNumber"].(string), before["title"].(string), "status", "In Progress (10)", c.newLabel} {
+					assert.Contains(t, asked[0], want, "the question shows ticket number, title, old and new status")
+				}
+				after := ticketRecord(t, env.Sandbox, id)
+				if !a.applied {
+					assert.Equal(t, "declined", out["outcome"])
+					assert.Equal(t, false, out["written"])
+					assert.Contains(t, out["summary"], "nothing was changed")
+					assert.Equal(t, before, after, "nothing changed")
+					assert.Len(t, notesOf(env.Sandbox, id), notes, "no note either")
+					assert.Zero(t, env.Sandbox.Stats().Writes)
+					return
+				}
+				assert.Equal(t, "applied", out["outcome"], testenv.Text(res))
+				assert.Equal(t, c.newStatus, after["status"])
+				if c.newStatus == statusComplete {
+					assert.NotNil(t, after["completedDate"], "Complete stamps completedDate")
+					assert.NotNil(t, after["resolvedDateTime"])
+					assert.Equal(t, "Replaced the toner.", after["resolution"])
+					assert.Len(t, notesOf(env.Sandbox, id), notes+1)
+				}
+			})
+		}
+	}
+}
+
+// A client that declared elicitation but cannot ask gets the token path: still nothing is written
+// unconfirmed.
+func TestElicitationFailureFallsBackToToken(t *testing.T) {
+	env := writeEnv(t, &elicitor{fail: errors.New("no window to show the question in")}, guard.Options{})
+	id := openTickets(t, env.Sandbox, false)[0]
+	readFirst(t, env.MCP, id)
+	before := ticketRecord(t, env.Sandbox, id)
+	call := args("ticket_id", id, "changes", args("status", "On Hold"))
+	res := env.Call(t, "update_ticket", call)
+	token := tokenOf(t, res)
+	assert.Contains(t, testenv.Text(res), "could not ask the person directly")
+	assert.Equal(t, before, ticketRecord(t, env.Sandbox, id))
+	ok(t, env.Call(t, "update_ticket", merge(call, "confirm", token)))
+	assert.Equal(t, int64(16), ticketRecord(t, env.Sandbox, id)["status"])
+}
+
+// A change that needs no confirmation does not bother the person.
+func TestNoElicitationWithoutSensitiveChange(t *testing.T) {
+	person := &elicitor{action: mcp.ElicitationResponseActionDecline}
+	env := writeEnv(t, person, guard.Options{})
+	id := openTickets(t, env.Sandbox, false)[0]
+	readFirst(t, env.MCP, id)
+	ok(t, env.Call(t, "update_ticket", args("ticket_id", id, "changes", args("priority", "Low"))))
+	ok(t, env.Call(t, "resolve_ticket", args("ticket_id", id, "resolution", "Done.", "complete", false)))
+	assert.Empty(t, person.questions())
+	assert.EqualValues(t, 3, ticketRecord(t, env.Sandbox, id)["priority"])
+}
+
+// A client without elicitation gets a preview and a token; only the token applies the change, once,
+// for this session, this ticket, this exact change and this version of the ticket.
+func TestStatusChangeByToken(t *testing.T) {
+	statusTo := func(id int64, label string) map[string]any {
+		return args("ticket_id", id, "changes", args("status", label))
+	}
+	tests := []struct {
+		name string
+		// run gets a token for changing id's status to Waiting Customer and returns the second call's
+		// result and whether it must have applied the change.
+		run func(t *testing.T, env *testenv.Env, id int64, token string) (*mcp.CallToolResult, bool)
+		// fragments of the refusal.
+		fragments []string
+	}{
+		{"correct token applies", func(t *testing.T, env *testenv.Env, id int64, token string) (*mcp.CallToolResult, bool) {
+			return env.Call(t, "update_ticket", merge(statusTo(id, "Waiting Customer"), "confirm", token)), true
+		}, nil},
+		{"no token previews again", func(t *testing.T, env *testenv.Env, id int64, _ string) (*mcp.CallToolResult, bool) {
+			res := env.Call(t, "update_ticket", statusTo(id, "Waiting Customer"))
+			assert.Equal(t, "confirmation_required", outcomeOf(t, res))
+			return res, false
+		}, nil},
+		{"replayed token refused", func(t *testing.T, env *testenv.Env, id int64, token string) (*mcp.CallToolResult, bool) {
+			ok(t, env.Call(t, "update_ticket", merge(statusTo(id, "Waiting Customer"), "confirm", token)))
+			// A colleague puts the status back; the assistant reads again and replays the token.
+			require.NoError(t, env.Sandbox.Modify("Tickets", id, map[string]any{"status": statusInProgress}))
+			readFirst(t, env.MCP, id)
+			return env.Call(t, "update_ticket", merge(statusTo(id, "Waiting Customer"), "confirm", token)), false
+		}, []string{"already used"}},
+		{"token for another change refused", func(t *testing.T, env *testenv.Env, id int64, token string) (*mcp.CallToolResult, bool) {
+			return env.Call(t, "update_ticket", merge(statusTo(id, "On Hold"), "confirm", token)), false
+		}, []string{"token", "does not match"}},
+		{"tampered token refused", func(t *testing.T, env *testenv.Env, id int64, token string) (*mcp.CallToolResult, bool) {
+			b := []byte(token)
+			b[len(b)/2] ^= 1
+			return env.Call(t, "update_ticket", merge(statusTo(id, "Waiting Customer"), "confirm", string(b))), false
+		}, []string{"token", "does not match"}},
+		{"token from another session refused", func(t *testing.T, env *testenv.Env, id int64, token string) (*mcp.CallToolResult, bool) {
+			other := env.NewSession(t)
+			readFirst(t, other, id)
+			return testenv.CallOn(t, other, "update_ticket", merge(statusTo(id, "Waiting Customer"), "confirm", token), nil), false
+		}, []string{"token", "does not match"}},
+		{"token for another tool refused", func(t *testing.T, env *testenv.Env, id int64, token string) (*mcp.CallToolResult, bool) {
+			return env.Call(t, "resolve_ticket", args("ticket_id", id, "resolution", "x", "confirm", token)), false
+		}, []string{"token", "does not match"}},
+		{"stale token refused", func(t *testing.T, env *testenv.Env, id int64, token string) (*mcp.CallToolResult, bool) {
+			require.NoError(t, env.Sandbox.Modify("Tickets", id, map[string]any{"priority": 1}))
+			readFirst(t, env.MCP, id)
+			return env.Call(t, "update_ticket", merge(statusTo(id, "Waiting Customer"), "confirm", token)), false
+		}, []string{"changed since the confirmation"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := writeEnv(t, nil, guard.Options{})
+			id := openTickets(t, env.Sandbox, false)[0]
+			require.NoError(t, env.Sandbox.Modify("Tickets", id, map[string]any{"status": statusInProgress}))
+			readFirst(t, env.MCP, id)
+			before := ticketRecord(t, env.Sandbox, id)
+
+			preview := env.Call(t, "update_ticket", statusTo(id, "Waiting Customer"))
+			token := tokenOf(t, preview)
+			conf := ok(t, preview)["confirmation"].(map[string]any)
+			assert.Contains(t, conf["message"], before["ticketNumber"])
+			assert.Contains(t, conf["message"], "In Progress (10)")
+			assert.Contains(t, conf["message"], "Waiting Customer (7)")
+			assert.Equal(t, before, ticketRecord(t, env.Sandbox, id), "a preview writes nothing")
+			assert.Zero(t, env.Sandbox.Stats().Writes)
+
+			res, applies := tt.run(t, env, id, token)
+			status := ticketRecord(t, env.Sandbox, id)["status"]
+			if applies {
+				assert.Equal(t, "applied", outcomeOf(t, res))
+				assert.Equal(t, int64(statusWaiting), status)
+				return
+			}
+			if len(tt.fragments) > 0 {
+				failed(t, res, append(tt.fragments, "nothing was written")...)
+			}
+			assert.NotEqual(t, int64(statusWaiting), status, "the status did not move to what the token confirmed")
+		})
+	}
+}
+
+// resolve_ticket's token covers the whole resolve: note, resolution and status together.
+func TestResolveTokenBindsNoteAndResolution(t *testing.T) {
+	env := writeEnv(t, nil, guard.Options{})
+	id := openTickets(t, env.Sandbox, false)[0]
+	readFirst(t, env.MCP, id)
+	notes := len(notesOf(env.Sandbox, id))
+	call := args("ticket_id", id, "resolution", "Replaced the toner.", "note", "On site visit.")
+	token := tokenOf(t, env.Call(t, "resolve_ticket", call))
+
+	failed(t, env.Call(t, "resolve_ticket", merge(args("ticket_id", id, "resolution", "Something else.", "note", "On site visit."), "confirm", token)), "does not match")
+	failed(t, env.Call(t, "resolve_ticket", merge(args("ticket_id", id, "resolution", "Replaced the toner.", "note", "Another note."), "confirm", token)), "does not match")
+	assert.Len(t, notesOf(env.Sandbox, id), notes, "no note was added")
+	assert.Zero(t, env.Sandbox.Stats().Writes, "refused tokens write nothing")
+
+	out := ok(t, env.Call(t, "resolve_ticket", merge(call, "confirm", token)))
+	assert.Equal(t, "applied", out["outcome"])
+	rec := ticketRecord(t, env.Sandbox, id)
+	assert.Equal(t, int64(statusComplete), rec["status"])
+	assert.Equal(t, "Replaced the toner.", rec["resolution"])
+	assert.Len(t, notesOf(env.Sandbox, id), notes+1)
+}

@@ -1,0 +1,282 @@
+package tools_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/autotask-mcp/autotask-mcp/guard"
+	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
+	"github.com/autotask-mcp/autotask-mcp/tools"
+)
+
+// writeCase is how the guard tests drive one write tool: a call that writes to an existing ticket,
+// and a call that tries to change the ticket's status. Every registered write tool must have one,
+// so a new write tool cannot slip past these tests.
+type writeCase struct {
+	write func(id int64) map[string]any
+	// status tries to change the status; nil when the tool has no way to (its result is then checked
+	// to have left the status alone).
+	status func(id int64) map[string]any
+	// noExistingRecord: the tool creates a record, so there is nothing to have read or to have
+	// changed concurrently; the guard's policy and audit still apply (see TestCreateTicket*).
+	noExistingRecord bool
+}
+
+var writeCases = map[string]writeCase{
+	"add_ticket_note": {
+		write: func(id int64) map[string]any {
+			return args("ticket_id", id, "title", "Called the customer", "description", "Left a voicemail.")
+		},
+	},
+	"resolve_ticket": {
+		write: func(id int64) map[string]any {
+			return args("ticket_id", id, "resolution", "Replaced the toner.", "complete", false)
+		},
+		status: func(id int64) map[string]any { return args("ticket_id", id, "resolution", "Replaced the toner.") },
+	},
+	"update_ticket": {
+		write: func(id int64) map[string]any {
+			return args("ticket_id", id, "changes", args("priority", "Low"))
+		},
+		status: func(id int64) map[string]any {
+			return args("ticket_id", id, "changes", args("status", "Waiting Customer"))
+		},
+	},
+	"create_ticket": {
+		noExistingRecord: true,
+		write: func(int64) map[string]any {
+			return args("company", 194, "title", "Printer offline", "description", "Floor 2 printer is offline.")
+		},
+		status: func(int64) map[string]any {
+			return args("company", 194, "title", "Printer offline", "description", "x", "status", "Complete")
+		},
+	},
+}
+
+func TestEveryWriteToolHasAGuardCase(t *testing.T) {
+	names := map[string]bool{}
+	for _, tl := range writeTools(tools.Deps{}) {
+		names[tl.Def.Name] = true
+		_, found := writeCases[tl.Def.Name]
+		assert.True(t, found, "write tool %s needs a case in writeCases", tl.Def.Name)
+	}
+	assert.Len(t, names, 4, "add_ticket_note, resolve_ticket, update_ticket, create_ticket")
+}
+
+func TestWriteToolsRefuseWithoutPriorRead(t *testing.T) {
+	env := writeEnv(t, nil, guard.Options{})
+	ids := openTickets(t, env.Sandbox, false)
+	for i, tl := range writeTools(env.Deps) {
+		c := writeCases[tl.Def.Name]
+		t.Run(tl.Def.Name, func(t *testing.T) {
+			if c.noExistingRecord {
+				// There is no existing record to read first. What it creates counts as read by this
+				// session (and only this one), so the assistant can go on writing to it.
+				out := ok(t, env.Call(t, tl.Def.Name, c.write(0)))
+				created := asInt(t, out["ticket_id"])
+				ok(t, env.Call(t, "add_ticket_note", writeCases["add_ticket_note"].write(created)))
+				other := env.NewSession(t)
+				failed(t, testenv.CallOn(t, other, "add_ticket_note", writeCases["add_ticket_note"].write(created), nil), "read the record first")
+				return
+			}
+			id := ids[i]
+			before := ticketRecord(t, env.Sandbox, id)
+			writes := env.Sandbox.Stats().Writes
+			failed(t, env.Call(t, tl.Def.Name, c.write(id)), "read the record first", "nothing was written")
+			assert.Equal(t, writes, env.Sandbox.Stats().Writes, "no write reached the sandbox")
+			assert.Equal(t, before, ticketRecord(t, env.Sandbox, id))
+
+			// Another session's read does not count for this one.
+			readFirst(t, env.NewSession(t), id)
+			failed(t, env.Call(t, tl.Def.Name, c.write(id)), "read the record first")
+			assert.Equal(t, writes, env.Sandbox.Stats().Writes)
+
+			readFirst(t, env.MCP, id)
+			ok(t, env.Call(t, tl.Def.Name, c.write(id)))
+			assert.Greater(t, env.Sandbox.Stats().Writes, writes, "after the read the same write goes through")
+		})
+	}
+}
+
+func TestWriteToolsRefuseOnConcurrentChange(t *testing.T) {
+	env := writeEnv(t, nil, guard.Options{})
+	ids := openTickets(t, env.Sandbox, false)
+	for i, tl := range writeTools(env.Deps) {
+		c := writeCases[tl.Def.Name]
+		t.Run(tl.Def.Name, func(t *testing.T) {
+			if c.noExistingRecord {
+				t.Skip("creates a record: nobody can have changed it in between")
+			}
+			id := ids[i]
+			readFirst(t, env.MCP, id)
+			require.NoError(t, env.Sandbox.Modify("Tickets", id, map[string]any{"title": "Changed by a colleague"}))
+			before := ticketRecord(t, env.Sandbox, id)
+			writes := env.Sandbox.Stats().Writes
+
+			text := failed(t, env.Call(t, tl.Def.Name, c.write(id)), "changed since", "title", "nothing was written")
+			assert.Contains(t, text, "Changed by a colleague", "the refusal shows what changed")
+			assert.Equal(t, writes, env.Sandbox.Stats().Writes)
+			assert.Equal(t, before, ticketRecord(t, env.Sandbox, id), "the colleague's change is not overwritten")
+
+			// A note someone else adds moves only lastActivityDate; that is a change too.
+			readFirst(t, env.MCP, id)
+			_, err := env.Sandbox.Insert("TicketNotes", map[string]any{"ticketID": id, "title": "Colleague", "description": "Called them.", "noteType": 13, "publish": 1})
+			require.NoError(t, err)
+			failed(t, env.Call(t, tl.Def.Name, c.write(id)), "changed since")
+		})
+	}
+}
+
+// Without a client that can ask the person, a status change never happens in one call.
+func TestWriteToolsCannotChangeStatusWithoutConfirmation(t *testing.T) {
+	env := writeEnv(t, nil, guard.Options{})
+	ids := openTickets(t, env.Sandbox, false)
+	for i, tl := range writeTools(env.Deps) {
+		c := writeCases[tl.Def.Name]
+		t.Run(tl.Def.Name, func(t *testing.T) {
+			id := ids[i]
+			readFirst(t, env.MCP, id)
+			before := ticketRecord(t, env.Sandbox, id)
+			writes := env.Sandbox.Stats().Writes
+			switch {
+			case c.noExistingRecord:
+				// Creating straight into Complete would stamp a ticket resolved unconfirmed.
+				failed(t, env.Call(t, tl.Def.Name, c.status(id)), "Complete is refused", "resolve_ticket")
+			case c.status == nil:
+				// No argument can carry a status; the write it does make leaves the status alone.
+				failed(t, env.Call(t, tl.Def.Name, merge(c.write(id), "status", "Complete")), `unknown argument "status"`)
+				ok(t, env.Call(t, tl.Def.Name, c.write(id)))
+				assert.Equal(t, before["status"], ticketRecord(t, env.Sandbox, id)["status"])
+				return
+			default:
+				res := env.Call(t, tl.Def.Name, c.status(id))
+				assert.Equal(t, "confirmation_required", outcomeOf(t, res))
+				assert.Equal(t, false, testenv.Structured(t, res)["written"])
+				assert.Equal(t, before, ticketRecord(t, env.Sandbox, id))
+			}
+			assert.Equal(t, writes, env.Sandbox.Stats().Writes, "nothing reached the sandbox")
+		})
+	}
+}
+
+func merge(m map[string]any, kv ...any) map[string]any {
+	for k, v := range args(kv...) {
+		m[k] = v
+	}
+	return m
+}
+
+func TestReadOnlyModeOffersAndSendsNoWrites(t *testing.T) {
+	env := writeEnv(t, nil, guard.Options{ReadOnly: true})
+	id := openTickets(t, env.Sandbox, false)[0]
+
+	list, err := env.MCP.ListTools(context.Background(), mcp.ListToolsRequest{})
+	require.NoError(t, err)
+	for _, tl := range list.Tools {
+		_, isWrite := writeCases[tl.Name]
+		assert.False(t, isWrite, "read-only server lists %s", tl.Name)
+	}
+
+	readFirst(t, env.MCP, id)
+	env.Sandbox.ResetStats()
+	// The handlers refuse too, called directly (as a server that listed them by mistake would).
+	for _, tl := range writeTools(env.Deps) {
+		t.Run(tl.Def.Name, func(t *testing.T) {
+			for _, call := range []map[string]any{writeCases[tl.Def.Name].write(id), merge(writeCases[tl.Def.Name].write(id), "dry_run", true)} {
+				req := mcp.CallToolRequest{}
+				req.Params.Name = tl.Def.Name
+				req.Params.Arguments = call
+				res, err := tl.Handler(context.Background(), req)
+				require.NoError(t, err)
+				failed(t, res, "read-only")
+			}
+		})
+	}
+	stats := env.Sandbox.Stats()
+	assert.Zero(t, stats.Writes)
+	assert.Zero(t, stats.Requests, "a refused write costs no request at all: %v", stats.ByEndpoint)
+}
+
+func TestAllowListLimitsWriteTools(t *testing.T) {
+	env := writeEnv(t, nil, guard.Options{AllowWrites: []string{"add_ticket_note"}})
+	id := openTickets(t, env.Sandbox, false)[0]
+	readFirst(t, env.MCP, id)
+	ok(t, env.Call(t, "add_ticket_note", writeCases["add_ticket_note"].write(id)))
+
+	deps := env.Deps
+	for _, tl := range writeTools(deps) {
+		if tl.Def.Name == "add_ticket_note" {
+			continue
+		}
+		req := mcp.CallToolRequest{}
+		req.Params.Name = tl.Def.Name
+		req.Params.Arguments = writeCases[tl.Def.Name].write(id)
+		res, err := tl.Handler(context.Background(), req)
+		require.NoError(t, err)
+		failed(t, res, "does not allow")
+	}
+}
+
+// lockedBuffer collects audit lines written from the server's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) lines(t *testing.T) []map[string]any {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(l.b.String()), "\n") {
+		if line == "" {
+			continue
+		}
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &m), line)
+		out = append(out, m)
+	}
+	return out
+}
+
+// Every attempt, allowed or refused, is one audit line, and the confirmation token never is.
+func TestWriteAttemptsAreAudited(t *testing.T) {
+	audit := &lockedBuffer{}
+	env := writeEnv(t, nil, guard.Options{Audit: audit})
+	id := openTickets(t, env.Sandbox, false)[0]
+
+	failed(t, env.Call(t, "update_ticket", args("ticket_id", id, "changes", args("priority", "Low"))))
+	readFirst(t, env.MCP, id)
+	ok(t, env.Call(t, "update_ticket", args("ticket_id", id, "changes", args("priority", "Low"), "dry_run", true)))
+	ok(t, env.Call(t, "update_ticket", args("ticket_id", id, "changes", args("priority", "Low"))))
+	tok := tokenOf(t, env.Call(t, "update_ticket", args("ticket_id", id, "changes", args("status", "Waiting Customer"))))
+	ok(t, env.Call(t, "update_ticket", args("ticket_id", id, "changes", args("status", "Waiting Customer"), "confirm", tok)))
+
+	lines := audit.lines(t)
+	var outcomes []string
+	for _, l := range lines {
+		outcomes = append(outcomes, l["outcome"].(string))
+		assert.Equal(t, "update_ticket", l["tool"])
+		assert.EqualValues(t, id, l["id"])
+	}
+	assert.Equal(t, []string{"refused", "dry_run", "applied", "confirmation_required", "applied"}, outcomes)
+	applied := lines[2]["changes"].([]any)[0].(map[string]any)
+	assert.Equal(t, "priority", applied["field"])
+	assert.EqualValues(t, 3, applied["after"])
+	all, _ := json.Marshal(lines)
+	assert.NotContains(t, string(all), tok, "the token never reaches the audit log")
+}
