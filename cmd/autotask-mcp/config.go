@@ -1,0 +1,159 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/autotask-mcp/autotask-mcp/guard"
+)
+
+// Variables that are never flags: a secret on a command line is visible to every user
+// of the machine through the process list.
+const (
+	envToken    = "AUTOTASK_MCP_TOKEN"     // bearer token for http/sse
+	envGuardKey = "AUTOTASK_MCP_GUARD_KEY" // HMAC key for confirmation tokens, shared by replicas
+)
+
+const (
+	defaultHTTPAddr   = "127.0.0.1:8080"
+	defaultSessionTTL = 30 * time.Minute
+	minTokenLength    = 16
+)
+
+// serverConfig is what every command that builds the MCP server needs (serve, call, tools, check).
+type serverConfig struct {
+	Sandbox        bool
+	ReadOnly       bool
+	LogLevel       slog.Level
+	AuditLog       string
+	CompleteStatus string
+	AllowWrites    string // raw; parsed by the guard
+	GuardKey       []byte // nil: the guard makes a random key per process
+	ValidateOutput bool
+}
+
+// serverFlags binds the shared flags to a flag set; finish validates and fills in the rest.
+type serverFlags struct {
+	sandbox, readOnly bool
+	validateOutput    bool
+	level             levelValue
+	auditLog          string
+	completeStatus    string
+	allowWrites       string
+}
+
+func addServerFlags(fs *flag.FlagSet) *serverFlags {
+	f := &serverFlags{level: levelValue{level: slog.LevelInfo}}
+	fs.BoolVar(&f.sandbox, "sandbox", false, "serve the built-in sandbox tenant instead of a real one (chosen automatically when no Autotask credentials are configured)")
+	fs.BoolVar(&f.readOnly, "read-only", false, "leave write tools out and refuse every write")
+	fs.Var(&f.level, "log-level", "log level on stderr: `debug|info|warn|error`")
+	fs.StringVar(&f.auditLog, "audit-log", "", "append one JSON line per write attempt to this `file`")
+	fs.StringVar(&f.completeStatus, "complete-status", "", "ticket status `id` that means Complete (default: the status labelled exactly \"Complete\")")
+	fs.StringVar(&f.allowWrites, "allow-writes", "", "comma-separated write tools and/or entities that may write (default: all)")
+	fs.BoolVar(&f.validateOutput, "validate-output", false, "check every structured tool result against the tool's output schema (diagnostics and tests; costs time on each call)")
+	return f
+}
+
+func (f *serverFlags) finish(lookup env) (serverConfig, error) {
+	cfg := serverConfig{
+		Sandbox:        f.sandbox,
+		ReadOnly:       f.readOnly,
+		LogLevel:       f.level.level,
+		AuditLog:       strings.TrimSpace(f.auditLog),
+		CompleteStatus: strings.TrimSpace(f.completeStatus),
+		AllowWrites:    strings.TrimSpace(f.allowWrites),
+		ValidateOutput: f.validateOutput,
+	}
+	if cfg.CompleteStatus != "" {
+		if id, err := strconv.ParseInt(cfg.CompleteStatus, 10, 64); err != nil || id < 0 {
+			return cfg, usageErrorf("--complete-status (%s) must be a status id, a whole number such as 5; got %q", envName("complete-status"), cfg.CompleteStatus)
+		}
+	}
+	if key, ok := lookup(envGuardKey); ok && key != "" {
+		if len(key) < guard.MinKeyBytes {
+			return cfg, usageErrorf("%s must be at least %d characters (e.g. the output of `openssl rand -hex 32`)", envGuardKey, guard.MinKeyBytes)
+		}
+		cfg.GuardKey = []byte(key)
+	}
+	return cfg, nil
+}
+
+// serveConfig adds the transport settings of the serve command.
+type serveConfig struct {
+	serverConfig
+	Transport  string
+	Addr       string
+	SessionTTL time.Duration
+	Token      string
+}
+
+func loadServeConfig(args []string, lookup env, help stdio) (serveConfig, error) {
+	fs := newFlagSet("serve")
+	shared := addServerFlags(fs)
+	transport := newChoice("stdio", "stdio", "http", "sse")
+	fs.Var(transport, "transport", "MCP transport: `stdio|http|sse`")
+	addr := fs.String("addr", defaultHTTPAddr, "listen `host:port` for http and sse")
+	ttl := fs.Duration("session-ttl", defaultSessionTTL, "an HTTP session idle this long is closed")
+	positional, err := parseFlags(fs, args, lookup, true, help.out)
+	if err != nil {
+		return serveConfig{}, err
+	}
+	if len(positional) > 0 {
+		return serveConfig{}, usageErrorf("serve: unexpected argument %q (see autotask-mcp serve -h)", positional[0])
+	}
+	common, err := shared.finish(lookup)
+	if err != nil {
+		return serveConfig{}, err
+	}
+	cfg := serveConfig{serverConfig: common, Transport: transport.value, Addr: strings.TrimSpace(*addr), SessionTTL: *ttl}
+	if cfg.SessionTTL <= 0 {
+		return cfg, usageErrorf("--session-ttl (%s) must be positive, e.g. 30m", envName("session-ttl"))
+	}
+	if cfg.Transport == "stdio" {
+		return cfg, nil
+	}
+	if err := validateListenAddr(cfg.Addr); err != nil {
+		return cfg, usageErrorf("--addr (%s): %v", envName("addr"), err)
+	}
+	cfg.Token, _ = lookup(envToken)
+	cfg.Token = strings.TrimSpace(cfg.Token)
+	switch {
+	case cfg.Token == "" && !isLoopbackAddr(cfg.Addr):
+		return cfg, usageErrorf("--addr %s is reachable from other machines: set %s to a bearer token of at least %d characters (e.g. `openssl rand -hex 32`), or listen on 127.0.0.1", cfg.Addr, envToken, minTokenLength)
+	case cfg.Token != "" && len(cfg.Token) < minTokenLength:
+		return cfg, usageErrorf("%s must be at least %d characters", envToken, minTokenLength)
+	}
+	return cfg, nil
+}
+
+func validateListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("want host:port such as 127.0.0.1:8080, got %q", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+	}
+	return nil
+}
+
+// isLoopbackAddr reports whether a listen address (host:port or host) accepts
+// connections from this machine only. An empty host listens everywhere.
+func isLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}

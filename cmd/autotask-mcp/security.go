@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// defaultMaxBody bounds one HTTP request body. The largest legitimate message is a
+// tool call with a long note (the API caps a note at 32,000 characters); 4 MiB leaves
+// room for that many times over while keeping a hostile client from filling memory.
+const defaultMaxBody int64 = 4 << 20
+
+// accessPolicy is what every HTTP request must pass before it reaches MCP.
+type accessPolicy struct {
+	// loopback: the server listens on this machine only, so the danger is a web page
+	// in the user's browser (DNS rebinding, cross-site requests): Host and Origin
+	// must both be local.
+	loopback bool
+	// tokenHash is the SHA-256 of the bearer token; nil when none is required.
+	// Comparing hashes keeps the comparison constant-time whatever the lengths.
+	tokenHash []byte
+	maxBody   int64
+}
+
+func newAccessPolicy(listenAddr, token string, maxBody int64) accessPolicy {
+	p := accessPolicy{loopback: isLoopbackAddr(listenAddr), maxBody: maxBody}
+	if token != "" {
+		sum := sha256.Sum256([]byte(token))
+		p.tokenHash = sum[:]
+	}
+	if p.maxBody <= 0 {
+		p.maxBody = defaultMaxBody
+	}
+	return p
+}
+
+// wrap checks, in order: Host and Origin (403), the bearer token (401), the body
+// size (413). The body is only read once the caller is known to be allowed.
+func (p accessPolicy) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		if p.loopback && !isLoopbackAddr(r.Host) {
+			http.Error(w, "forbidden: Host header is not a local address", http.StatusForbidden)
+			return
+		}
+		if !p.originAllowed(r) {
+			http.Error(w, "forbidden: Origin not allowed", http.StatusForbidden)
+			return
+		}
+		if !p.authorized(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="autotask-mcp"`)
+			http.Error(w, "unauthorized: send Authorization: Bearer <AUTOTASK_MCP_TOKEN>", http.StatusUnauthorized)
+			return
+		}
+		if !p.limitBody(w, r) {
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// originAllowed lets through requests without an Origin (every non-browser client)
+// and browser requests from the server's own origin; on loopback, from any local origin
+// (a local inspector on another port), never from a remote page.
+func (p accessPolicy) originAllowed(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return false // includes "null" from sandboxed frames and file:// pages
+	}
+	if p.loopback {
+		return isLoopbackAddr(u.Host)
+	}
+	return strings.EqualFold(u.Host, r.Host)
+}
+
+func (p accessPolicy) authorized(r *http.Request) bool {
+	if p.tokenHash == nil {
+		return true
+	}
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
+	return subtle.ConstantTimeCompare(sum[:], p.tokenHash) == 1
+}
+
+// limitBody reads the body up to maxBody and replaces it with the bytes read, so an
+// oversized body is a 413 rather than a JSON-RPC parse error deep in the transport.
+func (p accessPolicy) limitBody(w http.ResponseWriter, r *http.Request) bool {
+	if r.Body == nil || r.Body == http.NoBody {
+		return true
+	}
+	if r.ContentLength > p.maxBody {
+		tooLarge(w, p.maxBody)
+		return false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, p.maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			tooLarge(w, p.maxBody)
+		} else {
+			http.Error(w, "bad request: reading body failed", http.StatusBadRequest)
+		}
+		return false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	return true
+}
+
+func tooLarge(w http.ResponseWriter, limit int64) {
+	w.Header().Set("Connection", "close")
+	http.Error(w, "request body too large (limit "+formatBytes(limit)+")", http.StatusRequestEntityTooLarge)
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	default:
+		return strconv.FormatInt(n, 10) + " bytes"
+	}
+}
