@@ -1,0 +1,530 @@
+// The scenarios every transport must pass. Each transport file (stdio.test.js, http.test.js)
+// calls defineScenarios with a way to open a client session; nothing here knows which transport
+// it runs on.
+//
+// State: the sandbox tenant lives inside the server process and is seeded the same way every
+// time, so tests find their records through the tools (as an assistant would) rather than
+// hard-coding ids, and tests that write pick tickets nobody else in the run touched.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { acceptElicitation, brief, declineElicitation, resultText } from './harness.js';
+
+export const READ_TOOLS = ['describe_fields', 'get_entity', 'get_ticket', 'query_entity'];
+export const WRITE_TOOLS = ['add_ticket_note', 'create_ticket', 'resolve_ticket', 'update_ticket'];
+export const ALL_TOOLS = [...READ_TOOLS, ...WRITE_TOOLS].sort();
+
+export const RESOURCE_TEMPLATES = [
+  'autotask://entities/{entity}/fields',
+  'autotask://tickets/by-number/{number}',
+  'autotask://tickets/{id}',
+];
+
+const TICKET_NUMBER = /^T\d{8}\.\d{4,6}$/;
+
+// defineScenarios registers the suites. connect({ elicitation }) opens a new client session.
+export function defineScenarios(connect) {
+  // Tickets handed to a writing test; a ticket is written by at most one test per server.
+  const claimed = new Set();
+
+  describe('initialize and list tools', () => {
+    let s;
+    before(async () => {
+      s = await connect({ elicitation: true });
+    });
+    after(async () => s?.close());
+
+    it('initializes: server info, capabilities, instructions', () => {
+      const info = s.client.getServerVersion();
+      assert.equal(info?.name, 'autotask-mcp');
+      assert.ok(info.version, 'server version is set');
+      const caps = s.client.getServerCapabilities();
+      assert.ok(caps?.tools, `tools capability: ${brief(caps)}`);
+      assert.ok(caps?.resources, `resources capability: ${brief(caps)}`);
+      const instructions = s.client.getInstructions();
+      assert.ok(instructions && instructions.length > 50, 'server instructions explain the tools');
+    });
+
+    it('lists every read and write tool', () => {
+      assert.deepEqual(s.toolNames(), ALL_TOOLS);
+    });
+
+    it('every tool has a description, an object inputSchema and an object outputSchema', () => {
+      for (const tool of s.tools) {
+        assert.ok(tool.description?.length > 20, `${tool.name}: description`);
+        assert.equal(tool.inputSchema?.type, 'object', `${tool.name}: inputSchema.type`);
+        assert.equal(tool.outputSchema?.type, 'object', `${tool.name}: outputSchema.type`);
+        assert.ok(
+          Object.keys(tool.outputSchema.properties ?? {}).length > 0,
+          `${tool.name}: outputSchema has properties`,
+        );
+      }
+    });
+
+    it('read tools are annotated read-only, write tools are not', () => {
+      for (const tool of s.tools) {
+        const readOnly = tool.annotations?.readOnlyHint === true;
+        assert.equal(readOnly, READ_TOOLS.includes(tool.name), `${tool.name}: readOnlyHint ${readOnly}`);
+      }
+    });
+
+    it('output schemas compile and reject what does not match', () => {
+      // The same validator the SDK applies to every structuredContent: prove it is live, so a
+      // schema mismatch in any later call is a failure, not a silent pass.
+      for (const tool of s.tools) {
+        const validate = s.validator(tool.name);
+        assert.equal(validate('not an object').valid, false, `${tool.name}: a string passed its output schema`);
+      }
+    });
+  });
+
+  describe('read tools', () => {
+    let s;
+    before(async () => {
+      s = await connect({ elicitation: false });
+    });
+    after(async () => s?.close());
+
+    it('describe_fields: the entity catalog', async () => {
+      const out = await s.ok('describe_fields', {});
+      assert.equal(typeof out.entities, 'object');
+      for (const name of ['Tickets', 'Companies', 'Contacts', 'TicketNotes', 'TimeEntries']) {
+        assert.ok(out.entities[name], `catalog lists ${name}`);
+      }
+    });
+
+    it('describe_fields: Tickets with picklists, and one field', async () => {
+      const all = await s.ok('describe_fields', { entity: 'tickets', include_picklists: true });
+      assert.equal(all.entity, 'Tickets');
+      const names = all.fields.map((f) => f.name);
+      for (const f of ['id', 'ticketNumber', 'title', 'status', 'companyID']) assert.ok(names.includes(f), f);
+      const status = await completeStatus(s);
+      assert.ok(status.id, 'a status labelled exactly "Complete"');
+    });
+
+    it('query_entity: a page, the next page through the cursor, and a count', async () => {
+      const first = await s.ok('query_entity', { entity: 'Tickets', limit: 3 });
+      assert.equal(first.entity, 'Tickets');
+      assert.equal(first.items.length, 3);
+      assert.ok(first.next_cursor, 'a cursor for the next page');
+      // A cursor carries its query; only entity and cursor are passed with it.
+      const second = await s.ok('query_entity', { entity: 'Tickets', cursor: first.next_cursor });
+      assert.equal(second.items.length, 3);
+      const ids = new Set(first.items.map((t) => t.id));
+      for (const t of second.items) assert.ok(!ids.has(t.id), `ticket ${t.id} on both pages`);
+      const count = await s.ok('query_entity', { entity: 'Tickets', count_only: true });
+      assert.ok(Number.isInteger(count.total) && count.total >= 6, `count ${count.total}`);
+    });
+
+    it('query_entity: a picklist label in a filter, and chosen fields', async () => {
+      const out = await s.ok('query_entity', {
+        entity: 'Tickets',
+        filter: [{ field: 'status', op: 'eq', value: 'In Progress' }],
+        fields: ['id', 'ticketNumber', 'status'],
+        limit: 5,
+      });
+      assert.ok(out.items.length > 0, 'sandbox has tickets In Progress');
+      for (const t of out.items) {
+        assert.equal(statusLabel(t), 'In Progress', brief(t));
+        assert.deepEqual(Object.keys(t).sort(), ['id', 'status', 'ticketNumber'], brief(t));
+      }
+      const grouped = await s.ok('query_entity', {
+        entity: 'companies',
+        filter: [{ op: 'or', items: [{ field: 'id', op: 'gt', value: 0 }, { field: 'companyName', op: 'exist' }] }],
+        limit: 2,
+      });
+      assert.equal(grouped.entity, 'Companies');
+      assert.equal(grouped.items.length, 2);
+    });
+
+    it('get_ticket: by id with every include, and by number', async () => {
+      const [t] = (await s.ok('query_entity', { entity: 'Tickets', limit: 1, fields: ['id', 'ticketNumber'] })).items;
+      const byID = await s.ok('get_ticket', {
+        ticket_id: t.id,
+        include: ['notes', 'time_entries', 'company', 'contact'],
+      });
+      assert.equal(byID.ticket.id, t.id);
+      assert.match(byID.ticket.ticketNumber, TICKET_NUMBER);
+      assert.ok(byID.version, 'the version it was read at');
+      assert.ok(Number.isInteger(byID.notes?.total), 'notes included');
+      assert.ok(Number.isInteger(byID.time_entries?.total), 'time entries included');
+      assert.ok(byID.company, 'company included');
+      const byNumber = await s.ok('get_ticket', { ticket_number: t.ticketNumber });
+      assert.equal(byNumber.ticket.id, t.id);
+    });
+
+    it('get_entity: a company, a contact and a ticket note', async () => {
+      const [t] = (
+        await s.ok('query_entity', {
+          entity: 'Tickets',
+          filter: [{ field: 'contactID', op: 'exist' }],
+          fields: ['id', 'companyID', 'contactID'],
+          limit: 1,
+        })
+      ).items;
+      const company = await s.ok('get_entity', { entity: 'Companies', id: t.companyID });
+      assert.equal(company.entity, 'Companies');
+      assert.equal(company.id, t.companyID);
+      assert.ok(company.version);
+      const contact = await s.ok('get_entity', { entity: 'contacts', id: t.contactID });
+      assert.equal(contact.entity, 'Contacts');
+      const [note] = (await s.ok('query_entity', { entity: 'TicketNotes', limit: 1 })).items;
+      const got = await s.ok('get_entity', { entity: 'TicketNotes', id: note.id });
+      assert.equal(got.record.id ?? got.id, note.id);
+    });
+  });
+
+  describe('tool errors are results with isError, never protocol errors', () => {
+    let s;
+    let ticket;
+    before(async () => {
+      s = await connect({ elicitation: false });
+      [ticket] = (await s.ok('query_entity', { entity: 'Tickets', limit: 1, fields: ['id', 'ticketNumber'] })).items;
+    });
+    after(async () => s?.close());
+
+    const huge = 'x'.repeat(2 * 1024 * 1024);
+    const cases = [
+      ['get_ticket', {}, /ticket_id|ticket_number/],
+      ['get_ticket', { ticket_id: 'abc' }, /ticket_id/],
+      ['get_ticket', { ticket_id: 10001, ticket_number: 'T20260527.0001' }, /not both|either|one of/i],
+      ['get_ticket', { ticket_id: -5 }, /ticket_id/],
+      ['get_ticket', { ticket_id: 999999999 }, /999999999/],
+      ['get_ticket', { ticket_number: 'bogus' }, /ticket.number/i],
+      ['get_ticket', { ticket_id: 10001, include: ['everything'] }, /include|everything/],
+      ['query_entity', {}, /entity/],
+      ['query_entity', { entity: 'Nope' }, /Nope/],
+      ['query_entity', { entity: 'Tickets', limit: -1 }, /limit/],
+      ['query_entity', { entity: 'Tickets', filter: [{ field: 'accountID', op: 'eq', value: 1 }] }, /companyID/],
+      ['query_entity', { entity: 'Tickets', filter: [{ field: 'id', op: 'like', value: 1 }] }, /op/],
+      ['query_entity', { entity: 'Tickets', filter: [{ field: 'title', op: 'contains', value: huge }] }, /./],
+      ['query_entity', { entity: 'Tickets', cursor: 'not-a-cursor' }, /cursor/],
+      ['describe_fields', { entity: 'Nope' }, /Nope/],
+      ['describe_fields', { entity: 'Tickets', field: 'nope' }, /nope/],
+      ['get_entity', { entity: 'Tickets' }, /id/],
+      ['get_entity', { id: 1 }, /entity/],
+      ['get_entity', { entity: 'Companies', id: 999999999 }, /999999999/],
+      ['add_ticket_note', { title: 'x', description: 'y' }, /ticket_id/],
+      ['update_ticket', { ticket_id: 10001 }, /changes/],
+      ['resolve_ticket', { ticket_id: 10001 }, /resolution/],
+      ['create_ticket', { title: 'No company', description: 'x' }, /company/],
+      ['create_ticket', { company: 'No Such Company Ltd', title: 't', description: 'd' }, /company|No Such Company/i],
+    ];
+    for (const [tool, args, pattern] of cases) {
+      it(`${tool} ${brief(args, 120)}`, async () => {
+        const text = await s.toolError(tool, args);
+        assert.match(text, pattern, `${tool}: the message should say what to change`);
+      });
+    }
+
+    it('a write to a ticket this session has not read is refused, and nothing is written', async () => {
+      const other = await connect({ elicitation: false });
+      try {
+        const before = await other.ok('get_ticket', { ticket_id: ticket.id, include: ['notes'] });
+        const text = await s.toolError('add_ticket_note', {
+          ticket_id: ticket.id,
+          title: 'e2e: must be refused',
+          description: 'written without a prior read',
+        });
+        assert.match(text, /read|get_ticket/i, 'tells the assistant to read the ticket first');
+        const afterRead = await other.ok('get_ticket', { ticket_id: ticket.id, include: ['notes'] });
+        assert.equal(afterRead.notes.total, before.notes.total, 'no note was added');
+        assert.equal(afterRead.version, before.version, 'the ticket did not change');
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('an unknown tool is a protocol error, and the server keeps answering', async () => {
+      await assert.rejects(s.client.callTool({ name: 'no_such_tool', arguments: {} }), /no_such_tool/);
+      await s.ok('query_entity', { entity: 'Tickets', count_only: true });
+    });
+  });
+
+  describe('resources', () => {
+    let s;
+    let ticket;
+    before(async () => {
+      s = await connect({ elicitation: false });
+      [ticket] = (await s.ok('query_entity', { entity: 'Tickets', limit: 1, fields: ['id', 'ticketNumber'] })).items;
+    });
+    after(async () => s?.close());
+
+    it('lists the catalog resource and the three templates', async () => {
+      const { resources } = await s.client.listResources();
+      assert.ok(
+        resources.some((r) => r.uri === 'autotask://entities'),
+        `resources: ${brief(resources)}`,
+      );
+      const { resourceTemplates } = await s.client.listResourceTemplates();
+      assert.deepEqual(resourceTemplates.map((t) => t.uriTemplate).sort(), RESOURCE_TEMPLATES);
+      for (const r of [...resources, ...resourceTemplates]) assert.equal(r.mimeType, 'application/json');
+    });
+
+    it('reads autotask://entities', async () => {
+      const out = await s.readJSON('autotask://entities');
+      assert.ok(out.entities?.Tickets, 'the catalog lists Tickets');
+    });
+
+    it('reads autotask://entities/{entity}/fields', async () => {
+      const out = await s.readJSON('autotask://entities/Tickets/fields');
+      assert.equal(out.entity, 'Tickets');
+      const status = out.fields.find((f) => f.name === 'status');
+      assert.ok(status?.values?.some((v) => v.label === 'Complete'), 'status picklist values included');
+    });
+
+    it('reads autotask://tickets/{id} and autotask://tickets/by-number/{number}', async () => {
+      const byID = await s.readJSON(`autotask://tickets/${ticket.id}`);
+      assert.equal(byID.ticket.id, ticket.id);
+      assert.ok(byID.version);
+      const byNumber = await s.readJSON(`autotask://tickets/by-number/${ticket.ticketNumber}`);
+      assert.equal(byNumber.ticket.id, ticket.id);
+      assert.equal(byNumber.ticket.ticketNumber, ticket.ticketNumber);
+    });
+
+    it('a ticket read through a resource counts as a read before a write', async () => {
+      const [t] = await findOpenTickets(s, claimed, 1, { withoutTimeEntries: false });
+      await s.readJSON(`autotask://tickets/${t.id}`);
+      const out = await s.ok('add_ticket_note', {
+        ticket_id: t.id,
+        title: 'e2e: note after a resource read',
+        description: 'The ticket was read through autotask://tickets/{id}.',
+      });
+      assert.ok(out, 'note added');
+    });
+
+    it('an unknown ticket and an unknown URI are errors, and the server keeps answering', async () => {
+      await assert.rejects(s.client.readResource({ uri: 'autotask://tickets/999999999' }), /999999999/);
+      await assert.rejects(s.client.readResource({ uri: 'autotask://nope' }));
+      await s.readJSON('autotask://entities/Companies/fields');
+    });
+  });
+
+  describe('write tools (client declares elicitation)', () => {
+    let s;
+    before(async () => {
+      s = await connect({ elicitation: true });
+    });
+    after(async () => s?.close());
+
+    it('add_ticket_note after get_ticket adds exactly one note', async () => {
+      const [t] = await findOpenTickets(s, claimed, 1, { withoutTimeEntries: false });
+      const before = await s.ok('get_ticket', { ticket_id: t.id, include: ['notes'] });
+      const title = `e2e note ${Date.now()}`;
+      await s.ok('add_ticket_note', { ticket_id: t.id, title, description: 'Added by the e2e suite.' });
+      const after = await s.ok('get_ticket', { ticket_id: t.id, include: ['notes'] });
+      assert.equal(after.notes.total, before.notes.total + 1);
+      assert.ok(
+        after.notes.items.some((n) => n.title === title),
+        `the new note is listed: ${brief(after.notes.items)}`,
+      );
+      assert.equal(s.elicitations.length, 0, 'a note needs no confirmation');
+    });
+
+    it('update_ticket changes only the named field, without asking', async () => {
+      const [t] = await findOpenTickets(s, claimed, 1, { withoutTimeEntries: false });
+      const before = await s.ok('get_ticket', { ticket_id: t.id });
+      const title = `e2e updated title ${Date.now()}`;
+      const elicitationsBefore = s.elicitations.length;
+      await s.ok('update_ticket', { ticket_id: t.id, changes: { title } });
+      assert.equal(s.elicitations.length, elicitationsBefore, 'a title change needs no confirmation');
+      const after = await s.ok('get_ticket', { ticket_id: t.id });
+      assert.equal(after.ticket.title, title);
+      assert.deepEqual(after.ticket.status, before.ticket.status, 'status unchanged');
+      assert.equal(after.ticket.description, before.ticket.description, 'description unchanged');
+      assert.deepEqual(after.ticket.priority, before.ticket.priority, 'priority unchanged');
+    });
+
+    it('create_ticket with a company by id, then get_ticket finds it', async () => {
+      const [company] = (
+        await s.ok('query_entity', { entity: 'Companies', limit: 1, fields: ['id', 'companyName'] })
+      ).items;
+      const title = `e2e created ${Date.now()}`;
+      const out = await s.ok('create_ticket', {
+        company: company.id,
+        title,
+        description: 'Created by the e2e suite through the MCP TypeScript SDK.',
+      });
+      const id = createdTicketID(out);
+      assert.ok(Number.isInteger(id) && id > 0, `created ticket id in ${brief(out)}`);
+      claimed.add(id);
+      const got = await s.ok('get_ticket', { ticket_id: id });
+      assert.equal(got.ticket.title, title);
+      assert.equal(got.ticket.companyID, company.id);
+    });
+
+    it('resolve_ticket completes a ticket without time entries when the person accepts', async () => {
+      const complete = await completeStatus(s);
+      const [t] = await findOpenTickets(s, claimed, 1, { withoutTimeEntries: true });
+      const read = await s.ok('get_ticket', { ticket_id: t.id });
+      const resolution = `e2e: resolved through elicitation ${Date.now()}`;
+      const asked = s.elicitations.length;
+      s.elicitAnswer = acceptElicitation;
+      let result;
+      try {
+        result = await s.call('resolve_ticket', { ticket_id: t.id, resolution, complete: true });
+      } finally {
+        s.elicitAnswer = null;
+      }
+      assert.notEqual(result.isError, true, `resolve_ticket failed: ${resultText(result)}`);
+      assert.equal(s.elicitations.length, asked + 1, 'the person was asked exactly once');
+      const question = JSON.stringify(s.elicitations.at(-1));
+      assert.ok(question.includes(read.ticket.ticketNumber), `the question names the ticket: ${question}`);
+      assert.match(question, /Complete/, 'the question names the new status');
+      assert.ok(saysCompleted(result), `the result says the ticket was completed: ${brief(result.structuredContent)}`);
+      assert.equal(result.structuredContent.ticket_id, t.id);
+
+      const after = await s.ok('get_ticket', { ticket_id: t.id });
+      assert.equal(statusLabel(after.ticket), 'Complete', `status after: ${brief(after.ticket.status)}`);
+      assert.equal(String(statusID(after.ticket)), String(complete.id));
+      assert.equal(after.ticket.resolution, resolution);
+      assert.ok(after.ticket.completedDate, 'completedDate set');
+    });
+
+    it('resolve_ticket changes nothing when the person declines', async () => {
+      const [t] = await findOpenTickets(s, claimed, 1, { withoutTimeEntries: true });
+      const before = await s.ok('get_ticket', { ticket_id: t.id, include: ['notes'] });
+      const asked = s.elicitations.length;
+      s.elicitAnswer = declineElicitation;
+      let result;
+      try {
+        result = await s.call('resolve_ticket', {
+          ticket_id: t.id,
+          resolution: 'e2e: this must not be written',
+          note: 'e2e: this note must not be added',
+          complete: true,
+        });
+      } finally {
+        s.elicitAnswer = null;
+      }
+      assert.equal(s.elicitations.length, asked + 1, 'the person was asked exactly once');
+      assert.notEqual(result.isError, true, `a decline is an answer, not a failure: ${resultText(result)}`);
+      assert.equal(result.structuredContent.outcome, 'declined', brief(result.structuredContent));
+      assert.equal(result.structuredContent.written, false, 'nothing written');
+      const after = await s.ok('get_ticket', { ticket_id: t.id, include: ['notes'] });
+      assert.deepEqual(after.ticket.status, before.ticket.status, 'status unchanged');
+      assert.equal(after.ticket.resolution, before.ticket.resolution, 'resolution unchanged');
+      assert.equal(after.notes.total, before.notes.total, 'no note added');
+      assert.equal(after.version, before.version, 'the ticket did not change at all');
+    });
+  });
+
+  describe('write tools (client without elicitation: confirm token)', () => {
+    let s;
+    before(async () => {
+      s = await connect({ elicitation: false });
+    });
+    after(async () => s?.close());
+
+    it('resolve_ticket previews, then completes with the confirm token', async () => {
+      const [t] = await findOpenTickets(s, claimed, 1, { withoutTimeEntries: true });
+      const before = await s.ok('get_ticket', { ticket_id: t.id });
+      const args = { ticket_id: t.id, resolution: `e2e: resolved with a token ${Date.now()}`, complete: true };
+      const preview = await s.call('resolve_ticket', args);
+      const token = confirmToken(preview);
+      assert.ok(token, `the first call returns a confirm token: ${brief(preview)}`);
+      assert.equal(preview.structuredContent.written, false, 'the preview wrote nothing');
+      assert.ok(
+        preview.structuredContent.confirmation.message.includes(before.ticket.ticketNumber),
+        `the confirmation names the ticket: ${preview.structuredContent.confirmation.message}`,
+      );
+      const unchanged = await s.ok('get_ticket', { ticket_id: t.id });
+      assert.equal(unchanged.version, before.version, 'the preview changed nothing');
+      const done = await s.ok('resolve_ticket', { ...args, confirm: token });
+      assert.ok(saysCompleted({ structuredContent: done }), `completed: ${brief(done)}`);
+      const after = await s.ok('get_ticket', { ticket_id: t.id });
+      assert.equal(statusLabel(after.ticket), 'Complete');
+      // Replaying the used token must not write again: a refusal, or "unchanged" because the
+      // ticket already is what the token asked for.
+      const replay = await s.call('resolve_ticket', { ...args, confirm: token });
+      assert.notEqual(replay.structuredContent?.written, true, `a replayed token wrote: ${brief(replay)}`);
+      const final = await s.ok('get_ticket', { ticket_id: t.id });
+      assert.equal(final.version, after.version, 'the replay changed nothing');
+    });
+  });
+}
+
+// completeStatus reads the tenant's status picklist: status ids differ per tenant.
+async function completeStatus(s) {
+  const out = await s.ok('describe_fields', { entity: 'Tickets', field: 'status' });
+  const field = out.fields.find((f) => f.name === 'status');
+  assert.ok(field?.values, `status picklist: ${brief(out)}`);
+  const complete = field.values.find((v) => v.label === 'Complete');
+  assert.ok(complete, `a status labelled exactly "Complete": ${brief(field.values)}`);
+  return complete;
+}
+
+// findOpenTickets finds n tickets not yet Complete and not claimed by another test, the way an
+// assistant would: query_entity for candidates, get_ticket with time_entries to check each.
+async function findOpenTickets(s, claimed, n, { withoutTimeEntries }) {
+  const complete = await completeStatus(s);
+  const found = [];
+  let cursor;
+  for (let page = 0; page < 10 && found.length < n; page++) {
+    const out = await s.ok(
+      'query_entity',
+      cursor
+        ? { entity: 'Tickets', cursor }
+        : {
+            entity: 'Tickets',
+            filter: [{ field: 'status', op: 'noteq', value: Number(complete.id) }],
+            fields: ['id', 'ticketNumber', 'status'],
+            limit: 25,
+          },
+    );
+    for (const t of out.items) {
+      if (found.length >= n) break;
+      if (claimed.has(t.id) || /^complete/i.test(statusLabel(t) ?? '')) continue;
+      if (withoutTimeEntries) {
+        const got = await s.ok('get_ticket', { ticket_id: t.id, include: ['time_entries'] });
+        if (got.time_entries.total !== 0) continue;
+      }
+      claimed.add(t.id);
+      found.push(t);
+    }
+    cursor = out.next_cursor;
+    if (!cursor) break;
+  }
+  assert.equal(found.length, n, `found ${found.length} of ${n} open tickets${withoutTimeEntries ? ' without time entries' : ''}`);
+  return found;
+}
+
+// Picklist values come back compact: "In Progress (10)", or {id, label}. Both are accepted so the
+// suite tests what an assistant can read, not one spelling of it.
+function picklist(value) {
+  if (value && typeof value === 'object') return { id: value.id, label: value.label };
+  if (typeof value === 'string') {
+    const m = /^(.*) \((-?\d+)\)$/.exec(value);
+    if (m) return { id: m[2], label: m[1] };
+    return { label: value };
+  }
+  return { id: value };
+}
+
+function statusLabel(ticket) {
+  return picklist(ticket.status).label;
+}
+
+function statusID(ticket) {
+  return picklist(ticket.status).id;
+}
+
+// The write tools share one result shape (outcome, written, changes, confirmation).
+function createdTicketID(out) {
+  return out.ticket_id;
+}
+
+// saysCompleted: the write was applied and its changes set the status to Complete.
+function saysCompleted(result) {
+  if (!result || result.isError) return false;
+  const sc = result.structuredContent ?? {};
+  if (sc.outcome !== 'applied' || sc.written !== true) return false;
+  const status = (sc.changes ?? []).find((c) => c.field === 'status');
+  return Boolean(status) && picklist(status.after).label === 'Complete';
+}
+
+function confirmToken(result) {
+  const sc = result.structuredContent ?? {};
+  return sc.outcome === 'confirmation_required' ? sc.confirmation?.token : undefined;
+}
