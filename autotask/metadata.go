@@ -215,13 +215,25 @@ func (c *Client) fetchMetadata(ctx context.Context, e Entity) (*Metadata, error)
 	if err := c.call(ctx, apiRequest{method: "GET", path: e.Name + "/entityInformation/fields", kind: kindRead}, &fields); err != nil {
 		return nil, fmt.Errorf("fields of %s: %w", e.Name, err)
 	}
+	// The userDefinedFields endpoint names the data type "type" where /fields says "dataType"
+	// (the spec's UserDefinedFieldDefinition model); take either.
 	var udfs struct {
-		Fields []Field `json:"fields"`
+		Fields []struct {
+			Field
+			Type string `json:"type"`
+		} `json:"fields"`
 	}
 	if info.Info.HasUserDefinedFields {
 		if err := c.call(ctx, apiRequest{method: "GET", path: e.Name + "/entityInformation/userDefinedFields", kind: kindRead}, &udfs); err != nil {
 			return nil, fmt.Errorf("user-defined fields of %s: %w", e.Name, err)
 		}
 	}
-	return newMetadata(e.Name, info.Info, fields.Fields, udfs.Fields), nil
+	udfFields := make([]Field, 0, len(udfs.Fields))
+	for _, u := range udfs.Fields {
+		if u.DataType == "" {
+			u.DataType = u.Type
+		}
+		udfFields = append(udfFields, u.Field)
+	}
+	return newMetadata(e.Name, info.Info, fields.Fields, udfFields), nil
 }

@@ -42,6 +42,9 @@ func TestMetadataFieldsAndPicklists(t *testing.T) {
 	got, ok := m.UDF(udf.Name)
 	require.True(t, ok)
 	assert.Equal(t, udf, got)
+	for _, u := range m.UDFs {
+		assert.NotEmpty(t, u.DataType, "UDF %s: the endpoint's \"type\" becomes DataType", u.Name)
+	}
 
 	status, ok := m.Picklist("status")
 	require.True(t, ok)

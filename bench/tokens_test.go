@@ -125,17 +125,13 @@ func (st *stack) rawAPI(tb testing.TB, method, path string, body []byte) []byte 
 
 // Byte ratios are deterministic (same seed, same tenant), so they are asserted (issue 6, item 4):
 // a result, as structuredContent and as its text twin, is at most 40% of the raw API JSON for the
-// same records, labels included. get_ticket meets it. query_entity does not yet (49%: it returns
-// every non-empty field, including the bookkeeping fields get_ticket leaves out), so its bound is
-// the current figure, to catch a regression; tighten it to 0.40 when the target is met.
+// same records, labels included; query_entity leaves out the same bookkeeping fields of a ticket
+// that get_ticket does when no fields are asked for.
 // get_ticket reads every 5th ticket (every 10th with -short) to keep go test -race quick;
 // BenchmarkTokens and tools' TestGetTicketIsAtMost40PercentOfRaw cover all of them.
 func TestTokensReturned(t *testing.T) {
 	t.Parallel()
-	const (
-		target       = 0.40
-		queryCurrent = 0.50 // TODO(issue 6): target, once query_entity trims bookkeeping fields
-	)
+	const target = 0.40
 	st := newStack(t, sandbox.Options{})
 	step := 5
 	if testing.Short() {
@@ -147,8 +143,8 @@ func TestTokensReturned(t *testing.T) {
 	t.Logf("query_entity (25 rows): %v", query)
 	assert.LessOrEqual(t, get.structuredRatio(), target, "get_ticket structuredContent: %v", get)
 	assert.LessOrEqual(t, get.textRatio(), target, "get_ticket text: %v", get)
-	assert.LessOrEqual(t, query.structuredRatio(), queryCurrent, "query_entity structuredContent: %v", query)
-	assert.LessOrEqual(t, query.textRatio(), queryCurrent, "query_entity text: %v", query)
+	assert.LessOrEqual(t, query.structuredRatio(), target, "query_entity structuredContent: %v", query)
+	assert.LessOrEqual(t, query.textRatio(), target, "query_entity text: %v", query)
 }
 
 // BenchmarkTokens reports the same ratios over every sandbox ticket (500) as metrics; one

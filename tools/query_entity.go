@@ -147,6 +147,13 @@ func finishPage(ctx context.Context, deps Deps, prog *progress, entity string, m
 	}
 	out := queryEntityOutput{Entity: entity, Items: make([]map[string]any, 0, len(records))}
 	for _, rec := range records {
+		if entity == "Tickets" && len(q.IncludeFields) == 0 {
+			for _, f := range ticketViewOmits {
+				if f != "lastActivityDate" {
+					delete(rec, f)
+				}
+			}
+		}
 		item, hasText := compactRecord(rec, md)
 		out.Items = append(out.Items, item)
 		out.Untrusted.add("items", hasText)
