@@ -11,7 +11,7 @@ import (
 // MemoryLimits bound a MemoryStore. Zero fields take the defaults.
 type MemoryLimits struct {
 	RecordsPerSession int           // least recently used records beyond this are forgotten; default 512
-	MaxRecords        int           // across all sessions; default 50,000 (≈ 50,000 × fields × ≤512 bytes)
+	MaxRecords        int           // across all sessions; default 5,000: a stored ticket is ~6 KB, so the ledger stays near 30 MB at worst
 	MaxSessions       int           // least recently used sessions beyond this are forgotten; default 4,096
 	SessionIdle       time.Duration // a session unused this long is forgotten; default 24h
 	MaxRedeemed       int           // unexpired redeemed tokens remembered; beyond it Redeem fails with ErrStoreFull; default 100,000
@@ -23,7 +23,7 @@ func (l MemoryLimits) withDefaults() MemoryLimits {
 		l.RecordsPerSession = 512
 	}
 	if l.MaxRecords <= 0 {
-		l.MaxRecords = 50_000
+		l.MaxRecords = 5_000
 	}
 	if l.MaxSessions <= 0 {
 		l.MaxSessions = 4_096
