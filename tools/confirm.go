@@ -9,6 +9,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/guard"
 )
 
@@ -122,6 +123,29 @@ func shownValue(v any) string {
 		return fmt.Sprintf("%q", truncateRunes(s, writeSummaryRunes))
 	}
 	return fmt.Sprint(v)
+}
+
+// confirmThen asks for the confirmation the write needs (none, elicitation or a token) and
+// records the answer. When the call must stop here (pending or declined) stop is true and res is
+// the call's result. When the person answered through elicitation, fresh is read again: they may
+// have taken minutes, and a PUT of the ticket as it was before would clobber whatever a colleague
+// changed meanwhile.
+func (r *writeRun) confirmThen(ctx context.Context, deps Deps, fresh autotask.Record, token, message string) (_ autotask.Record, res *mcp.CallToolResult, stop bool, err error) {
+	c, err := confirmWrite(ctx, deps, r.w, guard.VersionOf(fresh), token, message)
+	if err != nil {
+		res, err = r.fail(ctx, err)
+		return nil, res, true, err
+	}
+	if stop, res, err := r.applyConfirmation(ctx, c); stop {
+		return nil, res, true, err
+	}
+	if c.state == confirmedByPerson {
+		if fresh, err = r.readFresh(ctx, "read ticket again after the confirmation"); err != nil {
+			res, err = r.fail(ctx, err)
+			return nil, res, true, err
+		}
+	}
+	return fresh, nil, false, nil
 }
 
 // applyConfirmation turns a confirmation into steps and, when the call must stop here (pending or

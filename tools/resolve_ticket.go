@@ -7,7 +7,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
-	"github.com/autotask-mcp/autotask-mcp/guard"
 	"github.com/autotask-mcp/autotask-mcp/schema"
 )
 
@@ -118,19 +117,9 @@ func resolveTicket(ctx context.Context, deps Deps, in resolveTicketInput) (*mcp.
 		also = append(also, fmt.Sprintf("add a note: %q", truncateRunes(sanitizeText(in.Note), writeSummaryRunes)))
 	}
 	msg := confirmMessage("Resolve", fresh.String("ticketNumber"), fresh.String("title"), id, r.out.Changes, also)
-	c, err := confirmWrite(ctx, deps, r.w, guard.VersionOf(fresh), in.Confirm, msg)
-	if err != nil {
-		return r.fail(ctx, err)
-	}
-	if stop, res, err := r.applyConfirmation(ctx, c); stop {
+	fresh, res, stop, err := r.confirmThen(ctx, deps, fresh, in.Confirm, msg)
+	if stop {
 		return res, err
-	}
-	if c.state == confirmedByPerson {
-		// The person may have taken minutes to answer; a PUT of the ticket as it was before would
-		// clobber whatever a colleague changed meanwhile.
-		if fresh, err = r.readFresh(ctx, "read ticket again after the confirmation"); err != nil {
-			return r.fail(ctx, err)
-		}
 	}
 	return r.applyResolve(ctx, p, fresh)
 }

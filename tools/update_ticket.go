@@ -8,7 +8,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
-	"github.com/autotask-mcp/autotask-mcp/guard"
 	"github.com/autotask-mcp/autotask-mcp/schema"
 )
 
@@ -86,18 +85,9 @@ func updateTicket(ctx context.Context, deps Deps, in updateTicketInput) (*mcp.Ca
 	}
 
 	msg := confirmMessage("Change", fresh.String("ticketNumber"), fresh.String("title"), id, r.out.Changes, nil)
-	c, err := confirmWrite(ctx, deps, r.w, guard.VersionOf(fresh), in.Confirm, msg)
-	if err != nil {
-		return r.fail(ctx, err)
-	}
-	if stop, res, err := r.applyConfirmation(ctx, c); stop {
+	fresh, res, stop, err := r.confirmThen(ctx, deps, fresh, in.Confirm, msg)
+	if stop {
 		return res, err
-	}
-	if c.state == confirmedByPerson {
-		// The answer may have taken minutes; write over the ticket as it is now, not as it was.
-		if fresh, err = r.readFresh(ctx, "read ticket again after the confirmation"); err != nil {
-			return r.fail(ctx, err)
-		}
 	}
 	i := r.plan("write fields", "PUT Tickets")
 	sent, err := deps.Client.PutTicket(ctx, fresh, ch)
