@@ -86,10 +86,12 @@ func classify(req apiRequest, res attemptResult) *APIError {
 			e.Kind = ErrAuth
 			e.Messages = append(e.Messages, "no Autotask zone for this user name; check "+EnvUsername)
 		}
+		if e.Kind == ErrTransient && mayHaveActed(req, res.status) {
+			e.Kind = ErrOutcomeUnknown
+		}
 	case res.status >= 500:
 		e.Kind = ErrTransient
-		if req.kind == kindCreate && (res.status == http.StatusBadGateway || res.status == http.StatusGatewayTimeout) {
-			// A gateway gave up waiting; the application behind it may have finished.
+		if mayHaveActed(req, res.status) {
 			e.Kind = ErrOutcomeUnknown
 		}
 		if len(e.Messages) == 0 {
@@ -99,6 +101,15 @@ func classify(req apiRequest, res attemptResult) *APIError {
 		e.Kind = ErrValidation
 	}
 	return e
+}
+
+// mayHaveActed says whether a write answered with a server error that is not the API refusing
+// it could still have been applied: a 500 the API does not explain is a failure part way, a
+// 502 or 504 is a gateway that stopped waiting for an application that may have finished.
+// Only a 503 says the service did not take the request. Telling the assistant "not applied"
+// when it was would invite a duplicate; the reverse costs one read.
+func mayHaveActed(req apiRequest, status int) bool {
+	return req.kind != kindRead && status != http.StatusServiceUnavailable
 }
 
 func nonJSONSummary(res attemptResult) string {

@@ -24,6 +24,9 @@ const (
 	DefaultMetadataTTL       = time.Hour
 	DefaultThresholdInterval = 5 * time.Minute
 	DefaultRetryBaseDelay    = 250 * time.Millisecond
+	// DefaultAttemptTimeout bounds one request: a hung read is abandoned and retried, so a tool
+	// call answers within about a minute instead of waiting out the transport's 90 s timeout.
+	DefaultAttemptTimeout = 30 * time.Second
 )
 
 // Environment variables read by ConfigFromEnv.
@@ -53,6 +56,7 @@ type Config struct {
 	MetadataTTL                       time.Duration // default 1h
 	ThresholdInterval                 time.Duration // how often ThresholdInformation is polled; default 5m; < 0 disables
 	RetryBaseDelay                    time.Duration // default 250ms (tests set it small)
+	AttemptTimeout                    time.Duration // one request's time to answer; default 30s
 }
 
 // ConfigFromEnv reads the AUTOTASK_* variables of the process environment.
@@ -273,6 +277,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.RetryBaseDelay <= 0 {
 		c.RetryBaseDelay = DefaultRetryBaseDelay
+	}
+	if c.AttemptTimeout <= 0 {
+		c.AttemptTimeout = DefaultAttemptTimeout
 	}
 	return c, nil
 }

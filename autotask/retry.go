@@ -18,10 +18,12 @@ const (
 )
 
 // retryable says whether the failure may be retried at all, given what the
-// request is. Reads retry transient failures and 429s. Creates never: a create
-// whose answer was lost may have been applied, and a duplicated note or ticket is
-// data damage. PUT/PATCH/DELETE retry only when the server provably did not act:
-// the request never left (dial error) or the API refused it with a 429.
+// request is. Reads retry transient failures and 429s. A write is resent only when
+// the server provably did not act on it: the API refused it with a 429 (the thread
+// or hourly limit is checked before anything is applied). PUT/PATCH/DELETE are also
+// resent when the request never left (a refused dial). A create is never resent
+// otherwise, not even then: a create whose answer was lost may have been applied,
+// and a duplicated note or ticket is data damage.
 func retryable(req apiRequest, e *APIError, res attemptResult) bool {
 	if e.Kind == nil {
 		return false // the caller's context ended
@@ -35,7 +37,7 @@ func retryable(req apiRequest, e *APIError, res attemptResult) bool {
 		}
 		return res.status == 0 && !res.sent && e.Kind == ErrTransient
 	default:
-		return false
+		return e.Kind == ErrRateLimited
 	}
 }
 

@@ -108,6 +108,10 @@ func (c *Client) roundTrip(ctx context.Context, req apiRequest, target string) a
 		}
 		defer release()
 	}
+	// The attempt's own deadline is told apart from the caller's by its cause: the caller
+	// giving up ends the call, the attempt timing out is a lost answer (retried when safe).
+	ctx, cancel := context.WithTimeoutCause(ctx, c.cfg.AttemptTimeout, errNoAnswer)
+	defer cancel()
 	var wrote atomic.Bool
 	trace := &httptrace.ClientTrace{
 		WroteHeaders: func() { wrote.Store(true) },
@@ -125,17 +129,29 @@ func (c *Client) roundTrip(ctx context.Context, req apiRequest, target string) a
 	start := time.Now()
 	resp, err := c.http.Do(hreq)
 	if err != nil {
-		return attemptResult{err: scrubURLError(err), sent: wrote.Load(), duration: time.Since(start)}
+		return attemptResult{err: attemptError(ctx, scrubURLError(err), c.cfg.AttemptTimeout), sent: wrote.Load(), duration: time.Since(start)}
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	res := attemptResult{status: resp.StatusCode, header: resp.Header, body: data, sent: true, duration: time.Since(start)}
 	if err != nil {
-		res.err = fmt.Errorf("reading response: %w", err)
+		res.err = fmt.Errorf("reading response: %w", attemptError(ctx, err, c.cfg.AttemptTimeout))
 	} else if len(data) > maxResponseBytes {
 		res.err = fmt.Errorf("response larger than %d bytes", maxResponseBytes)
 	}
 	return res
+}
+
+// errNoAnswer is the cause of an attempt that outlived AttemptTimeout.
+var errNoAnswer = errors.New("no answer in time")
+
+// attemptError replaces the context error of an attempt that timed out on its own deadline,
+// so classify does not mistake it for the caller giving up.
+func attemptError(ctx context.Context, err error, timeout time.Duration) error {
+	if errors.Is(context.Cause(ctx), errNoAnswer) && errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%w within %s", errNoAnswer, timeout)
+	}
+	return err
 }
 
 func (c *Client) setHeaders(h *http.Request, req apiRequest) {

@@ -302,3 +302,77 @@ func TestUnknownRouteAndMethod(t *testing.T) {
 	require.ErrorIs(t, err, autotask.ErrNotSupported)
 	assert.Zero(t, tn.hits.Load())
 }
+
+// What a write's failure tells the caller decides whether the assistant resends it: "not
+// applied" must be provable, anything else is ErrOutcomeUnknown. The sandbox's counts say what
+// really happened.
+func TestWriteFailureKinds(t *testing.T) {
+	note := autotask.Record{"title": "Called the customer", "description": "Printer restarted.", "noteType": 1, "publish": 1}
+	tests := []struct {
+		name      string
+		method    string // the write under test: POST (a note) or PUT (a ticket)
+		fault     sandbox.Fault
+		wantErr   error // nil: the write succeeds after a retry
+		wantSent  int   // write requests the sandbox saw
+		wantApply int   // notes created or titles changed
+	}{
+		{"429 on a create is resent: the API refused it before acting", "POST",
+			sandbox.Fault{Kind: sandbox.FaultStatus, Status: 429}, nil, 2, 1},
+		{"unexplained 500 on a create may have been applied", "POST",
+			sandbox.Fault{Kind: sandbox.FaultStatus, Status: 500}, autotask.ErrOutcomeUnknown, 1, 0},
+		{"validation 500 on a create was refused", "POST",
+			sandbox.Fault{Kind: sandbox.FaultStatus, Status: 500, Body: `{"errors":["Title is required."]}`}, autotask.ErrValidation, 1, 0},
+		{"503 on a create was not taken", "POST",
+			sandbox.Fault{Kind: sandbox.FaultStatus, Status: 503}, autotask.ErrTransient, 1, 0},
+		{"502 page on a PUT may have been applied", "PUT",
+			sandbox.Fault{Kind: sandbox.FaultHTML}, autotask.ErrOutcomeUnknown, 1, 0},
+		{"hang past the attempt timeout on a create may have been applied", "POST",
+			sandbox.Fault{Kind: sandbox.FaultHang}, autotask.ErrOutcomeUnknown, 1, 0},
+		{"hang past the attempt timeout on a PUT may have been applied", "PUT",
+			sandbox.Fault{Kind: sandbox.FaultHang}, autotask.ErrOutcomeUnknown, 1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tn := newTenant(t, sandbox.Options{})
+			c := tn.client(t, func(cfg *autotask.Config) { cfg.AttemptTimeout = 200 * time.Millisecond })
+			id := tn.anyTicketID(t)
+			notesBefore := tn.sb.Count("TicketNotes")
+			tn.sb.Faults().Script(tt.method, "Tickets", 1, tt.fault)
+
+			var err error
+			var endpoint string
+			if tt.method == "POST" {
+				endpoint = "POST Tickets/{id}/Notes"
+				_, err = c.AddTicketNote(testCtx(t), id, note)
+			} else {
+				endpoint = "PUT Tickets"
+				_, err = c.UpdateTicket(testCtx(t), id, autotask.Changes{Fields: map[string]any{"title": "Changed by the test"}}, nil)
+			}
+			if tt.wantErr == nil {
+				require.NoError(t, err)
+			} else {
+				require.ErrorIs(t, err, tt.wantErr)
+			}
+			assert.Equal(t, tt.wantSent, tn.endpointCount(endpoint))
+			applied := tn.sb.Count("TicketNotes") - notesBefore
+			if tt.method == "PUT" {
+				rec, _ := tn.sb.Record("Tickets", id)
+				applied = 0
+				if rec["title"] == "Changed by the test" {
+					applied = 1
+				}
+			}
+			assert.Equal(t, tt.wantApply, applied)
+		})
+	}
+}
+
+func TestHungReadIsAbandonedAndRetried(t *testing.T) {
+	tn := newTenant(t, sandbox.Options{})
+	c := tn.client(t, func(cfg *autotask.Config) { cfg.AttemptTimeout = 200 * time.Millisecond })
+	tn.sb.Faults().Script("GET", "Tickets", 1, sandbox.Fault{Kind: sandbox.FaultHang})
+	rec, err := c.GetTicket(testCtx(t), tn.anyTicketID(t))
+	require.NoError(t, err, "the attempt's own timeout is a lost answer, not the caller giving up")
+	assert.NotZero(t, rec.ID())
+	assert.Equal(t, 2, tn.endpointCount("GET Tickets/{id}"))
+}

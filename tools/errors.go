@@ -51,6 +51,8 @@ func describeError(err error) string {
 		return "not found in Autotask: " + apiDetail(api, err) + ". Check the id or number, or find the record with query_entity."
 	case errors.Is(err, autotask.ErrAuth):
 		return "Autotask refused the server's credentials (username, secret or integration code). Retrying will not help: the server's operator must fix its configuration."
+	case errors.Is(err, autotask.ErrRateLimited) && strings.Contains(strings.ToLower(apiDetail(api, err)), "thread"):
+		return "Autotask refused the request: too many requests at once for this API user (it allows 3 in flight per entity, shared with every other integration using the same integration code), even after retries. Nothing was changed by it. Retry in a few seconds."
 	case errors.Is(err, autotask.ErrRateLimited):
 		wait := ""
 		if api != nil && api.RetryAfter > 0 {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 
@@ -26,7 +27,9 @@ func TestAPIFailuresBecomeClearToolErrors(t *testing.T) {
 		fragments []string
 	}{
 		{"auth", sandbox.Fault{Kind: sandbox.FaultStatus, Status: http.StatusUnauthorized}, []string{"credentials", "operator"}},
-		{"rate limited", sandbox.Fault{Kind: sandbox.FaultStatus, Status: http.StatusTooManyRequests}, []string{"limit"}},
+		{"thread limit", sandbox.Fault{Kind: sandbox.FaultStatus, Status: http.StatusTooManyRequests}, []string{"too many requests at once", "retry"}},
+		{"hourly limit", sandbox.Fault{Kind: sandbox.FaultStatus, Status: http.StatusTooManyRequests, RetryAfter: time.Hour,
+			Body: `{"errors":["API request threshold of 10000 requests per hour has been exceeded."]}`}, []string{"10,000 requests an hour", "in about 1h0m0s"}},
 		{"server error", sandbox.Fault{Kind: sandbox.FaultStatus, Status: http.StatusBadGateway}, []string{"try again"}},
 		{"html error page", sandbox.Fault{Kind: sandbox.FaultHTML, Status: http.StatusBadGateway}, nil},
 		{"malformed json", sandbox.Fault{Kind: sandbox.FaultMalformedJSON}, nil},

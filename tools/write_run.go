@@ -311,8 +311,10 @@ func describeWriteError(err error) string {
 	var api *autotask.APIError
 	errors.As(err, &api)
 	switch {
+	case errors.Is(err, autotask.ErrOutcomeUnknown) && api != nil && api.StatusCode/100 == 2:
+		return fmt.Sprintf("Autotask accepted the request (HTTP %d) but its answer could not be read, so it MAY HAVE BEEN APPLIED and most likely was: do not resend it.", api.StatusCode)
 	case errors.Is(err, autotask.ErrOutcomeUnknown):
-		return "Autotask received the request but no answer came back, so it MAY HAVE BEEN APPLIED: do not resend it."
+		return "Autotask received the request but no usable answer came back, so it MAY HAVE BEEN APPLIED: do not resend it."
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return "the call was cancelled or timed out before the request was sent; it was not applied."
 	case errors.Is(err, autotask.ErrValidation):

@@ -1,0 +1,391 @@
+package tools_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/autotask-mcp/autotask-mcp/autotask"
+	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
+	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
+)
+
+var updateReadme = flag.Bool("update-readme", false, "rewrite the fault matrix in ../README.md from what TestFaultMatrix observed")
+
+// attemptTimeout stands in for the client's 30 s per-request timeout, so a hung request is
+// abandoned quickly.
+const attemptTimeout = 300 * time.Millisecond
+
+// matrixFault is one way the API (or what stands in front of it) breaks a request.
+type matrixFault struct {
+	name  string
+	fault sandbox.Fault
+	// transient: a read that meets it once must recover by itself.
+	transient bool
+}
+
+var matrixFaults = []matrixFault{
+	{"429 thread limit", sandbox.Fault{Kind: sandbox.FaultStatus, Status: 429}, true},
+	{"429 hourly limit, `Retry-After` 40 min", sandbox.Fault{Kind: sandbox.FaultStatus, Status: 429, RetryAfter: 40 * time.Minute,
+		Body: `{"errors":["API request threshold of 10000 requests per hour has been exceeded. Retry after 40m0s."]}`}, false},
+	{"500 without an explanation", sandbox.Fault{Kind: sandbox.FaultStatus, Status: 500}, true},
+	{"hang past the deadline", sandbox.Fault{Kind: sandbox.FaultHang}, true},
+	{"connection reset", sandbox.Fault{Kind: sandbox.FaultReset}, true},
+	{"connection reset after the API applied it", sandbox.Fault{Kind: sandbox.FaultResetAfterApply}, true},
+	{"malformed JSON (cut in half)", sandbox.Fault{Kind: sandbox.FaultMalformedJSON}, true},
+	{"HTML error page (502)", sandbox.Fault{Kind: sandbox.FaultHTML}, true},
+}
+
+// What a failed write's text must say about the record: the three states the assistant acts on.
+const (
+	saysNotWritten = "Nothing was written to Autotask."
+	saysMayHave    = "MAY HAVE BEEN APPLIED"
+	saysPartly     = "Already written:"
+)
+
+func faultEnv(t *testing.T) *testenv.Env {
+	return testenv.New(t, testenv.Options{Client: func(c *autotask.Config) { c.AttemptTimeout = attemptTimeout }})
+}
+
+// readCase is a read tool and a call of it.
+type readCase struct {
+	tool string
+	args func(env *testenv.Env) map[string]any
+}
+
+var matrixReads = []readCase{
+	{"query_entity", func(*testenv.Env) map[string]any {
+		return args("entity", "Tickets", "filter", []any{map[string]any{"field": "status", "op": "eq", "value": "New"}}, "limit", 5)
+	}},
+	{"get_ticket", func(env *testenv.Env) map[string]any { return args("ticket_id", env.Sandbox.IDs("Tickets")[0]) }},
+	{"get_entity", func(env *testenv.Env) map[string]any {
+		return args("entity", "Companies", "id", env.Sandbox.IDs("Companies")[1])
+	}},
+	{"describe_fields", func(*testenv.Env) map[string]any { return args("entity", "TicketNotes") }},
+}
+
+// readOutcome words what the assistant got from a read under a fault.
+func readOutcome(t *testing.T, res *mcp.CallToolResult) string {
+	t.Helper()
+	if !res.IsError {
+		ok(t, res)
+		return "recovered"
+	}
+	text := testenv.Text(res)
+	switch {
+	case strings.Contains(text, "request limit is reached") && strings.Contains(text, "Retry in about 40m0s"):
+		return "error: limit reached, retry in 40m"
+	case strings.Contains(text, "too many requests at once") && strings.Contains(text, "Retry in a few seconds"):
+		return "error: too many at once, retry in seconds"
+	case strings.Contains(text, "did not answer properly even after retries"):
+		return "error: no proper answer after 3 tries"
+	}
+	t.Errorf("a read's error does not say what happened and what to do: %s", text)
+	return "unclear error"
+}
+
+// TestFaultMatrix: every tool under every fault. Reads recover from a transient fault met once
+// and fail clearly when it lasts; writes, with the fault on the write request itself, are never
+// applied twice and tell the assistant whether they were written, may have been, or were not.
+// The README's table is what this test observed.
+func TestFaultMatrix(t *testing.T) {
+	reads := runReadMatrix(t)
+	for _, f := range matrixFaults {
+		for _, rc := range matrixReads {
+			once, always := reads[f.name][rc.tool][0], reads[f.name][rc.tool][1]
+			if f.transient {
+				assert.Equal(t, "recovered", once, "%s under one %s", rc.tool, f.name)
+			} else {
+				assert.NotEqual(t, "recovered", once, "%s: %s is not something to wait out", rc.tool, f.name)
+			}
+			assert.NotEqual(t, "recovered", always, "%s under a lasting %s", rc.tool, f.name)
+		}
+	}
+	writes := runWriteMatrix(t)
+	if t.Failed() {
+		return
+	}
+	checkREADMEMatrix(t, renderFaultMatrix(reads, writes))
+}
+
+// runReadMatrix returns fault -> tool -> [outcome when met once, outcome when met every time].
+func runReadMatrix(t *testing.T) map[string]map[string][2]string {
+	out := map[string]map[string][2]string{}
+	for _, f := range matrixFaults {
+		out[f.name] = map[string][2]string{}
+		for _, rc := range matrixReads {
+			var cell [2]string
+			for i, times := range []int{1, 10} {
+				t.Run(fmt.Sprintf("%s/%s/x%d", f.name, rc.tool, times), func(t *testing.T) {
+					env := faultEnv(t)
+					// Metadata is cold, so the fault meets the tool's first request whatever it is.
+					env.Sandbox.Faults().Script("", "", times, f.fault)
+					start := time.Now()
+					res := env.Call(t, rc.tool, rc.args(env))
+					cell[i] = readOutcome(t, res)
+					assert.Less(t, time.Since(start), 10*time.Second, "a failing read answers promptly")
+					if !res.IsError {
+						return
+					}
+					assert.Zero(t, env.Sandbox.Stats().Writes, "a read writes nothing")
+				})
+			}
+			out[f.name][rc.tool] = cell
+		}
+	}
+	return out
+}
+
+// faultedWrite is a write tool, the request of it the fault meets, and how to count what it did.
+type faultedWrite struct {
+	tool string
+	// faultAt is the request the fault breaks: method and path prefix, given the ticket.
+	faultAt func(id int64) (method, path string)
+	// endpoint is the sandbox's name of that request, to count how often it was sent, and normal
+	// how often the call sends it when nothing breaks.
+	endpoint string
+	normal   int
+	// check asserts what else the call must have done, whatever the fault (nil: nothing).
+	check func(t *testing.T, env *testenv.Env, id int64)
+	// prepare reads what the write needs in the session and returns the call's arguments.
+	prepare func(t *testing.T, env *testenv.Env, id int64) map[string]any
+	// applied counts the writes of this kind that reached the tenant since before.
+	applied func(env *testenv.Env, id int64, before int) int
+	before  func(env *testenv.Env, id int64) int
+	column  string // added to the tool's name in the README's table
+}
+
+const (
+	matrixNoteTitle   = "Called the customer"
+	matrixTitle       = "Printer jam on floor 3 (updated)"
+	matrixResolution  = "Replaced the fuser unit; test prints are clean."
+	matrixNewTicket   = "Scanner offline after firmware update"
+	matrixResolveNote = "Fuser replaced on site."
+)
+
+var matrixWrites = []faultedWrite{
+	{
+		tool:     "add_ticket_note",
+		faultAt:  func(id int64) (string, string) { return "POST", fmt.Sprintf("Tickets/%d/Notes", id) },
+		endpoint: "POST Tickets/{id}/Notes",
+		normal:   1,
+		prepare: func(t *testing.T, env *testenv.Env, id int64) map[string]any {
+			readFirst(t, env.MCP, id)
+			return args("ticket_id", id, "title", matrixNoteTitle, "description", "Restarted the spooler; printing again.")
+		},
+		before:  func(env *testenv.Env, id int64) int { return len(notesOf(env.Sandbox, id)) },
+		applied: func(env *testenv.Env, id int64, before int) int { return len(notesOf(env.Sandbox, id)) - before },
+	},
+	{
+		// The fault meets the PUT of the resolution, after the note was added: a partial write.
+		tool:     "resolve_ticket",
+		column:   ", fault on the PUT after its note",
+		faultAt:  func(int64) (string, string) { return "PUT", "Tickets" },
+		endpoint: "PUT Tickets",
+		normal:   2, // the resolution, then the status
+		check: func(t *testing.T, env *testenv.Env, id int64) {
+			var added int
+			for _, n := range notesOf(env.Sandbox, id) {
+				if n["description"] == matrixResolveNote {
+					added++
+				}
+			}
+			assert.Equal(t, 1, added, "the note before the broken PUT was added exactly once")
+		},
+		prepare: func(t *testing.T, env *testenv.Env, id int64) map[string]any {
+			readFirst(t, env.MCP, id)
+			a := args("ticket_id", id, "resolution", matrixResolution, "note", matrixResolveNote)
+			a["confirm"] = tokenOf(t, env.Call(t, "resolve_ticket", a))
+			return a
+		},
+		before: func(*testenv.Env, int64) int { return 0 },
+		applied: func(env *testenv.Env, id int64, _ int) int {
+			if rec, _ := env.Sandbox.Record("Tickets", id); rec["resolution"] == matrixResolution {
+				return 1
+			}
+			return 0
+		},
+	},
+	{
+		tool:     "update_ticket",
+		faultAt:  func(int64) (string, string) { return "PUT", "Tickets" },
+		endpoint: "PUT Tickets",
+		normal:   1,
+		prepare: func(t *testing.T, env *testenv.Env, id int64) map[string]any {
+			readFirst(t, env.MCP, id)
+			return args("ticket_id", id, "changes", map[string]any{"title": matrixTitle})
+		},
+		before: func(*testenv.Env, int64) int { return 0 },
+		applied: func(env *testenv.Env, id int64, _ int) int {
+			if rec, _ := env.Sandbox.Record("Tickets", id); rec["title"] == matrixTitle {
+				return 1
+			}
+			return 0
+		},
+	},
+	{
+		tool:     "create_ticket",
+		faultAt:  func(int64) (string, string) { return "POST", "Tickets" },
+		endpoint: "POST Tickets",
+		normal:   1,
+		prepare: func(t *testing.T, env *testenv.Env, _ int64) map[string]any {
+			// Warm the metadata and the company lookup, so the fault meets the create itself.
+			a := args("company", env.Sandbox.IDs("Companies")[1], "title", matrixNewTicket, "description", "Since last night's update the scanner shows offline.")
+			dry := maps(a, "dry_run", true)
+			require.Equal(t, "dry_run", outcomeOf(t, env.Call(t, "create_ticket", dry)))
+			return a
+		},
+		before: func(env *testenv.Env, _ int64) int { return ticketsTitled(env.Sandbox, matrixNewTicket) },
+		applied: func(env *testenv.Env, _ int64, before int) int {
+			return ticketsTitled(env.Sandbox, matrixNewTicket) - before
+		},
+	},
+}
+
+func maps(m map[string]any, kv ...any) map[string]any {
+	out := args(kv...)
+	for k, v := range m {
+		if _, set := out[k]; !set {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func ticketsTitled(sb *sandbox.Sandbox, title string) int {
+	n := 0
+	for _, id := range sb.IDs("Tickets") {
+		if rec, _ := sb.Record("Tickets", id); rec["title"] == title {
+			n++
+		}
+	}
+	return n
+}
+
+// writeOutcome is what a write did under a fault and what the assistant was told.
+type writeOutcome struct {
+	told    string // "applied", "not written", "may have", "partly written"
+	applied int    // writes that reached the tenant
+	resent  int    // times the broken request was sent again
+}
+
+func (o writeOutcome) String() string {
+	s := fmt.Sprintf("says %s; %d applied", o.told, o.applied)
+	if o.told == "applied" {
+		s = "applied once"
+	}
+	if o.resent > 0 {
+		s += fmt.Sprintf(", after %d resend", o.resent)
+	}
+	return s
+}
+
+func runWriteMatrix(t *testing.T) map[string]map[string]writeOutcome {
+	out := map[string]map[string]writeOutcome{}
+	for _, f := range matrixFaults {
+		out[f.name] = map[string]writeOutcome{}
+		for _, wc := range matrixWrites {
+			t.Run(f.name+"/"+wc.tool, func(t *testing.T) {
+				env := faultEnv(t)
+				id := openTickets(t, env.Sandbox, false)[0]
+				callArgs := wc.prepare(t, env, id)
+				before := wc.before(env, id)
+				env.Sandbox.ResetStats()
+				method, path := wc.faultAt(id)
+				env.Sandbox.Faults().Script(method, path, 1, f.fault)
+
+				res := env.Call(t, wc.tool, callArgs)
+				o := writeOutcome{applied: wc.applied(env, id, before)}
+				sent := env.Sandbox.Stats().ByEndpoint[wc.endpoint]
+				text := testenv.Text(res)
+				switch {
+				case !res.IsError:
+					require.Equal(t, "applied", outcomeOf(t, res), text)
+					o.told = "applied"
+					assert.Equal(t, 1, o.applied, "a write reported applied is in the tenant once")
+				case strings.Contains(text, saysMayHave):
+					o.told = "may have"
+					assert.Contains(t, text, "do not resend", "the assistant is told not to resend")
+				case strings.Contains(text, saysPartly):
+					o.told = "partly written"
+				case strings.Contains(text, saysNotWritten) || strings.Contains(text, "It was not applied"):
+					o.told = "not written"
+					assert.Zero(t, o.applied, "a write reported not written is not in the tenant: %s", text)
+				default:
+					t.Fatalf("a failed write must say whether it was written: %s", text)
+				}
+				assert.LessOrEqual(t, o.applied, 1, "never applied twice")
+				if o.told == "applied" {
+					o.resent = sent - wc.normal
+				} else {
+					assert.LessOrEqual(t, sent, wc.normal, "a failed write request is not resent")
+				}
+				if wc.check != nil {
+					wc.check(t, env, id)
+				}
+				out[f.name][wc.tool] = o
+			})
+		}
+	}
+	return out
+}
+
+// checkREADMEMatrix keeps the README's table the one the code produces.
+func checkREADMEMatrix(t *testing.T, table string) {
+	const begin, end = "<!-- fault-matrix:begin -->\n", "<!-- fault-matrix:end -->"
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	i, j := strings.Index(string(readme), begin), strings.Index(string(readme), end)
+	require.True(t, i >= 0 && j > i, "README.md has the fault-matrix markers")
+	current := string(readme[i+len(begin) : j])
+	if *updateReadme {
+		updated := string(readme[:i+len(begin)]) + table + string(readme[j:])
+		require.NoError(t, os.WriteFile("../README.md", []byte(updated), 0o644))
+		return
+	}
+	assert.Equal(t, table, current, "the README's fault matrix is stale: go test ./tools -run TestFaultMatrix -update-readme")
+}
+
+func renderFaultMatrix(reads map[string]map[string][2]string, writes map[string]map[string]writeOutcome) string {
+	var b strings.Builder
+	b.WriteString("| fault | read tools, fault once | read tools, fault on every try |")
+	for _, wc := range matrixWrites {
+		fmt.Fprintf(&b, " `%s`%s |", wc.tool, wc.column)
+	}
+	b.WriteString("\n|---|---|---|")
+	for range matrixWrites {
+		b.WriteString("---|")
+	}
+	b.WriteString("\n")
+	for _, f := range matrixFaults {
+		fmt.Fprintf(&b, "| %s | %s | %s |", f.name, sameForAll(reads[f.name], 0), sameForAll(reads[f.name], 1))
+		for _, wc := range matrixWrites {
+			fmt.Fprintf(&b, " %s |", writes[f.name][wc.tool])
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// sameForAll is the outcome the read tools share, or each tool's when they differ.
+func sameForAll(byTool map[string][2]string, i int) string {
+	first := byTool[matrixReads[0].tool][i]
+	var each []string
+	same := true
+	for _, rc := range matrixReads {
+		v := byTool[rc.tool][i]
+		same = same && v == first
+		each = append(each, fmt.Sprintf("`%s` %s", rc.tool, v))
+	}
+	if same {
+		return fmt.Sprintf("%d/%d %s", len(matrixReads), len(matrixReads), first)
+	}
+	return strings.Join(each, "; ")
+}
