@@ -71,7 +71,7 @@ func addTicketNote(ctx context.Context, deps Deps, in addTicketNoteInput) (*mcp.
 		r.out.Steps[i].Detail = "not sent: dry run"
 		return r.finish(ctx, outcomeDryRun, fmt.Sprintf("Dry run: nothing sent. The note (%s) would be added to %s.", visibility, ticketName(fresh, id)))
 	}
-	noteID, err := deps.Client.AddTicketNote(ctx, id, body)
+	noteID, err := r.addNote(ctx, body)
 	if err != nil {
 		return r.fail(ctx, err)
 	}

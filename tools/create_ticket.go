@@ -121,7 +121,7 @@ func createTicket(ctx context.Context, deps Deps, in createTicketInput) (*mcp.Ca
 		r.out.Steps[i].Detail = "not sent: dry run"
 		return r.finish(ctx, outcomeDryRun, "Dry run: nothing sent. The ticket would be created "+whose+".")
 	}
-	id, err := deps.Client.Create(ctx, "Tickets", body)
+	id, err := r.createTicket(ctx, body)
 	if err != nil {
 		if errors.Is(err, autotask.ErrOutcomeUnknown) {
 			r.hint = fmt.Sprintf("The ticket may exist now: look for it with query_entity (Tickets, title eq %q, companyID eq %d) before creating it again.",

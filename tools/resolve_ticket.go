@@ -199,7 +199,7 @@ func (r *writeRun) applyResolve(ctx context.Context, p resolvePlan, fresh autota
 	}
 
 	if noteStep >= 0 {
-		noteID, err := r.deps.Client.AddTicketNote(ctx, r.w.ID, p.note)
+		noteID, err := r.addNote(ctx, p.note)
 		if err != nil {
 			return r.fail(ctx, err)
 		}
@@ -209,7 +209,7 @@ func (r *writeRun) applyResolve(ctx context.Context, p resolvePlan, fresh autota
 	}
 	body := fresh
 	if textStep >= 0 {
-		sent, err := r.deps.Client.PutTicket(ctx, fresh, p.resolution)
+		sent, err := r.putTicket(ctx, fresh, p.resolution, "the resolution")
 		if err != nil {
 			return r.fail(ctx, err)
 		}
@@ -219,7 +219,7 @@ func (r *writeRun) applyResolve(ctx context.Context, p resolvePlan, fresh autota
 	}
 	if statusStep >= 0 {
 		before := pickLabel(r.md, "status", fresh["status"])
-		sent, err := r.deps.Client.PutTicket(ctx, body, p.status)
+		sent, err := r.putTicket(ctx, body, p.status, "the status change")
 		if err != nil {
 			return r.fail(ctx, err)
 		}

@@ -90,7 +90,7 @@ func updateTicket(ctx context.Context, deps Deps, in updateTicketInput) (*mcp.Ca
 		return res, err
 	}
 	i := r.plan("write fields", "PUT Tickets")
-	sent, err := deps.Client.PutTicket(ctx, fresh, ch)
+	sent, err := r.putTicket(ctx, fresh, ch, "the change")
 	if err != nil {
 		return r.fail(ctx, err)
 	}

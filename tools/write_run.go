@@ -91,6 +91,8 @@ type writeRun struct {
 	out   writeOutput
 	log   *slog.Logger
 	hint  string // added to a failure's text: what to do about this tool's particular failure
+	// readBack is what a read-back after a lost answer showed, for the failure's text.
+	readBack string
 }
 
 func newWriteRun(ctx context.Context, deps Deps, tool, entity string, id int64) *writeRun {
@@ -277,6 +279,9 @@ func (r *writeRun) fail(ctx context.Context, err error) (*mcp.CallToolResult, er
 		if r.w.ID != 0 {
 			state = append(state, "Read the ticket again (get_ticket) before deciding what to do next.")
 		}
+	}
+	if unknown && r.readBack != "" {
+		state = append(state, r.readBack)
 	}
 	if r.hint != "" {
 		state = append(state, r.hint)

@@ -1,0 +1,133 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/autotask-mcp/autotask-mcp/autotask"
+)
+
+// A write whose answer was lost (autotask.ErrOutcomeUnknown: a reset connection, a hung request, an
+// unreadable 2xx, a gateway error) may or may not be in the tenant. Left at that, the assistant has
+// to re-read and guess; one read here usually settles it. What a read-back proves is one-sided: a
+// record that is there was written, but one that is not there yet may still be written by a
+// request that is hanging on the API's side, so "not found" is worded as "most likely not".
+
+// readBackWindow is how far before the call a record found by a read-back may have been created:
+// room for the tenant's clock running behind ours.
+const readBackWindow = 5 * time.Minute
+
+// settleLost reads back after a write request's answer was lost; find reports whether the write is
+// in the tenant. It returns true when it is. Otherwise the failure's text (fail) says what the
+// read-back showed, or nothing when it could not be made.
+func (r *writeRun) settleLost(ctx context.Context, err error, what string, find func(context.Context) (bool, error)) bool {
+	if !errors.Is(err, autotask.ErrOutcomeUnknown) || ctx.Err() != nil {
+		return false
+	}
+	found, ferr := find(ctx)
+	switch {
+	case ferr != nil:
+		r.log.Warn("read-back after a lost answer failed", "tool", r.w.Tool, "entity", r.w.Entity, "id", r.w.ID, "err", ferr)
+		return false
+	case !found:
+		r.readBack = "Reading it back right after found no sign of it, so it was most likely not applied; but a request that hung can still land late, so read again before repeating it."
+		return false
+	}
+	r.out.Notes = append(r.out.Notes, fmt.Sprintf("Autotask's answer to %s was lost (%s); reading it back showed it was applied, so it was not sent again.", what, lostReason(err)))
+	return true
+}
+
+func lostReason(err error) string {
+	var api *autotask.APIError
+	if errors.As(err, &api) {
+		switch {
+		case api.StatusCode/100 == 2:
+			return "the answer was unreadable"
+		case api.StatusCode != 0:
+			return fmt.Sprintf("HTTP %d", api.StatusCode)
+		}
+	}
+	return "the connection dropped or timed out"
+}
+
+// putTicket is PutTicket, settled by a read-back when the answer is lost: the ticket holds every
+// changed value, or the PUT did not land.
+func (r *writeRun) putTicket(ctx context.Context, fresh autotask.Record, ch autotask.Changes, what string) (autotask.Record, error) {
+	sent, err := r.deps.Client.PutTicket(ctx, fresh, ch)
+	if err == nil {
+		return sent, nil
+	}
+	landed := r.settleLost(ctx, err, what, func(ctx context.Context) (bool, error) {
+		now, gerr := r.deps.Client.GetTicket(ctx, r.w.ID)
+		if gerr != nil {
+			return false, gerr
+		}
+		return withoutNoOps(r.md, now, ch).IsEmpty(), nil
+	})
+	if !landed {
+		return nil, err
+	}
+	return fresh.WithChanges(ch), nil
+}
+
+// addNote is AddTicketNote, settled by a read-back when the answer is lost: a note on the ticket
+// with this title and text, created since just before the call, is the one it sent.
+func (r *writeRun) addNote(ctx context.Context, body autotask.Record) (int64, error) {
+	started := time.Now()
+	noteID, err := r.deps.Client.AddTicketNote(ctx, r.w.ID, body)
+	if err == nil {
+		return noteID, nil
+	}
+	landed := r.settleLost(ctx, err, "the note", func(ctx context.Context) (bool, error) {
+		found, ferr := r.findCreated(ctx, "TicketNotes", "createDateTime", started, body,
+			autotask.Eq("ticketID", r.w.ID), autotask.Eq("title", body["title"]))
+		noteID = found
+		return found != 0, ferr
+	})
+	if !landed {
+		return 0, err
+	}
+	return noteID, nil
+}
+
+// createTicket is Create on Tickets, settled by a read-back when the answer is lost.
+func (r *writeRun) createTicket(ctx context.Context, body autotask.Record) (int64, error) {
+	started := time.Now()
+	id, err := r.deps.Client.Create(ctx, "Tickets", body)
+	if err == nil {
+		return id, nil
+	}
+	landed := r.settleLost(ctx, err, "the create", func(ctx context.Context) (bool, error) {
+		found, ferr := r.findCreated(ctx, "Tickets", "createDate", started, body,
+			autotask.Eq("companyID", body["companyID"]), autotask.Eq("title", body["title"]))
+		id = found
+		return found != 0, ferr
+	})
+	if !landed {
+		return 0, err
+	}
+	return id, nil
+}
+
+// findCreated looks for the newest record matching filter, created since the call began, whose
+// description is the one sent (compared without regard to whitespace, which the API may rewrap).
+func (r *writeRun) findCreated(ctx context.Context, entity, createdField string, since time.Time, body autotask.Record, filter ...autotask.Filter) (int64, error) {
+	filter = append(filter, autotask.Gte(createdField, since.Add(-readBackWindow).UTC().Format(time.RFC3339)))
+	page, err := r.deps.Client.Query(ctx, entity, autotask.Query{
+		Filter: filter, IncludeFields: []string{"id", "description"}, MaxRecords: 50,
+	})
+	if err != nil {
+		return 0, fmt.Errorf("read back %s: %w", entity, err)
+	}
+	want := strings.Join(strings.Fields(fmt.Sprint(body["description"])), " ")
+	var newest int64
+	for _, rec := range page.Items {
+		if strings.Join(strings.Fields(rec.String("description")), " ") == want {
+			newest = max(newest, rec.ID())
+		}
+	}
+	return newest, nil
+}
