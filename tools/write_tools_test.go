@@ -93,18 +93,43 @@ func TestAddTicketNote(t *testing.T) {
 	failed(t, env.Call(t, "add_ticket_note", args("ticket_id", 999999, "title", "x", "description", "x")), "no ticket with id 999999")
 }
 
+// A note whose answer was lost is read back: found, the call succeeds and says so; not found, it
+// may still have landed, and the assistant is told not to resend blindly. Either way it was sent once.
 func TestAddTicketNoteOutcomeUnknown(t *testing.T) {
-	audit := &lockedBuffer{}
-	env := writeEnv(t, nil, guard.Options{Audit: audit})
-	id := openTickets(t, env.Sandbox, false)[0]
-	readFirst(t, env.MCP, id)
-	notes := len(notesOf(env.Sandbox, id))
-	env.Sandbox.Faults().Script("POST", fmt.Sprintf("Tickets/%d/Notes", id), 1, sandbox.Fault{Kind: sandbox.FaultResetAfterApply})
+	tests := []struct {
+		name        string
+		fault       sandbox.Fault
+		wantAdded   int
+		wantAudit   string
+		wantErrText []string // nil: success
+	}{
+		{"applied, then the connection dropped", sandbox.Fault{Kind: sandbox.FaultResetAfterApply}, 1, "applied", nil},
+		{"dropped before it was applied", sandbox.Fault{Kind: sandbox.FaultReset}, 0, "outcome_unknown",
+			[]string{"MAY HAVE BEEN APPLIED", "do not resend", "most likely not applied"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			audit := &lockedBuffer{}
+			env := writeEnv(t, nil, guard.Options{Audit: audit})
+			id := openTickets(t, env.Sandbox, false)[0]
+			readFirst(t, env.MCP, id)
+			notes := len(notesOf(env.Sandbox, id))
+			env.Sandbox.Faults().Script("POST", fmt.Sprintf("Tickets/%d/Notes", id), 1, tt.fault)
 
-	failed(t, env.Call(t, "add_ticket_note", writeCases["add_ticket_note"].write(id)), "MAY HAVE BEEN APPLIED", "do not resend")
-	assert.Len(t, notesOf(env.Sandbox, id), notes+1, "the note was applied, and sent once: never retried")
-	lines := audit.lines(t)
-	assert.Equal(t, "outcome_unknown", lines[len(lines)-1]["outcome"])
+			res := env.Call(t, "add_ticket_note", writeCases["add_ticket_note"].write(id))
+			if tt.wantErrText != nil {
+				failed(t, res, tt.wantErrText...)
+			} else {
+				out := ok(t, res)
+				assert.Contains(t, fmt.Sprint(out["notes"]), "reading it back showed it was applied")
+				assert.NotZero(t, out["note_id"], "the note found is named")
+			}
+			assert.Len(t, notesOf(env.Sandbox, id), notes+tt.wantAdded, "sent once: never retried")
+			assert.Equal(t, 1, env.Sandbox.Stats().ByEndpoint["POST Tickets/{id}/Notes"])
+			lines := audit.lines(t)
+			assert.Equal(t, tt.wantAudit, lines[len(lines)-1]["outcome"])
+		})
+	}
 }
 
 func TestResolveTicket(t *testing.T) {
@@ -366,12 +391,21 @@ func TestCreateTicket(t *testing.T) {
 		assert.EqualValues(t, 2, asInt(t, body["priority"]))
 		assert.Equal(t, count, env.Sandbox.Count("Tickets"))
 	})
-	t.Run("lost answer: may exist, never resent", func(t *testing.T) {
+	t.Run("lost answer, created: read back, never resent", func(t *testing.T) {
 		count := env.Sandbox.Count("Tickets")
 		env.Sandbox.Faults().Script("POST", "Tickets", 1, sandbox.Fault{Kind: sandbox.FaultResetAfterApply})
-		failed(t, env.Call(t, "create_ticket", args("company", companyID, "title", "Lost answer", "description", "y")),
-			"MAY HAVE BEEN APPLIED", "query_entity", "Lost answer")
+		out := ok(t, env.Call(t, "create_ticket", args("company", companyID, "title", "Lost answer", "description", "y")))
 		assert.Equal(t, count+1, env.Sandbox.Count("Tickets"), "created once, not retried")
+		rec, found := env.Sandbox.Record("Tickets", asInt(t, out["ticket_id"]))
+		require.True(t, found, "the id read back is the ticket created")
+		assert.Equal(t, "Lost answer", rec["title"])
+	})
+	t.Run("lost answer, not created: may exist, never resent", func(t *testing.T) {
+		count := env.Sandbox.Count("Tickets")
+		env.Sandbox.Faults().Script("POST", "Tickets", 1, sandbox.Fault{Kind: sandbox.FaultReset})
+		failed(t, env.Call(t, "create_ticket", args("company", companyID, "title", "Lost answer 2", "description", "y")),
+			"MAY HAVE BEEN APPLIED", "most likely not", "query_entity", "Lost answer 2")
+		assert.Equal(t, count, env.Sandbox.Count("Tickets"), "not created, not retried")
 	})
 }
 
