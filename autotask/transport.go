@@ -11,6 +11,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -73,6 +74,9 @@ func (c *Client) call(ctx context.Context, req apiRequest, out any) error {
 		apiErr := classify(req, res)
 		if apiErr == nil {
 			apiErr = decodeInto(req, res, out)
+		}
+		if apiErr != nil {
+			apiErr.Messages = c.redactCredentials(apiErr.Messages)
 		}
 		c.logAttempt(req, res, attempt, apiErr)
 		if apiErr == nil {
@@ -140,6 +144,21 @@ func (c *Client) roundTrip(ctx context.Context, req apiRequest, target string) a
 		res.err = fmt.Errorf("response larger than %d bytes", maxResponseBytes)
 	}
 	return res
+}
+
+// redactCredentials removes this client's secret and integration code from the API's messages:
+// they travel on into logs and tool results, and an API or proxy that quotes a request's
+// headers back must not carry them there.
+func (c *Client) redactCredentials(msgs []string) []string {
+	for i, m := range msgs {
+		for _, cred := range []string{c.cfg.Secret, c.cfg.IntegrationCode} {
+			if len(cred) >= 4 {
+				m = strings.ReplaceAll(m, cred, "[redacted]")
+			}
+		}
+		msgs[i] = m
+	}
+	return msgs
 }
 
 // errNoAnswer is the cause of an attempt that outlived AttemptTimeout.

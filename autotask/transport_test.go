@@ -376,3 +376,16 @@ func TestHungReadIsAbandonedAndRetried(t *testing.T) {
 	assert.NotZero(t, rec.ID())
 	assert.Equal(t, 2, tn.endpointCount("GET Tickets/{id}"))
 }
+
+func TestCredentialsEchoedByTheAPIAreRedacted(t *testing.T) {
+	tn := newTenant(t, sandbox.Options{})
+	c := tn.client(t)
+	creds := sandbox.DefaultCredentials
+	tn.sb.Faults().Script("GET", "Tickets", 1, sandbox.Fault{Kind: sandbox.FaultStatus, Status: 500,
+		Body: `{"errors":["Value ` + creds.Secret + ` is not valid for field title (` + creds.IntegrationCode + `)."]}`})
+	_, err := c.GetTicket(testCtx(t), tn.anyTicketID(t))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), creds.Secret)
+	assert.NotContains(t, err.Error(), creds.IntegrationCode)
+	assert.Contains(t, err.Error(), "Value [redacted] is not valid")
+}

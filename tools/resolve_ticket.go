@@ -92,6 +92,18 @@ func resolveTicket(ctx context.Context, deps Deps, in resolveTicketInput) (*mcp.
 		return r.fail(ctx, err)
 	}
 	p.setText = !sameValue(f.DataType, fresh[f.Name], text)
+	if p.note != nil && !p.setText && p.status.IsEmpty() {
+		// The ticket is already resolved this way: this is most likely the same call again (a
+		// retry, a replayed token). Its note is added again only if the ticket does not have it.
+		existing, err := r.findSame(ctx, "TicketNotes", p.note, autotask.Eq("ticketID", id), autotask.Eq("title", p.note["title"]))
+		if err != nil {
+			return r.fail(ctx, err)
+		}
+		if len(existing) > 0 {
+			r.out.Notes = append(r.out.Notes, fmt.Sprintf("The ticket already has this resolution note (note %d); it was not added again.", existing[0]))
+			p.note = nil
+		}
+	}
 	all := autotask.Changes{Fields: map[string]any{}}
 	if p.setText {
 		all.Fields[f.Name] = text

@@ -23,6 +23,8 @@ type Deps struct {
 	// CompleteStatus is the configured id of the "Complete" status; "" means the status labelled
 	// exactly "Complete".
 	CompleteStatus string
+
+	created *createdRecords // set by All: shared by every tool of one server
 }
 
 // Tool is one tool definition and its handler. Write tools are left out of a read-only server.
@@ -48,6 +50,9 @@ var constructors = []func(Deps) Tool{
 func All(deps Deps) []Tool {
 	if deps.Logger == nil {
 		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	if deps.created == nil {
+		deps.created = newCreatedRecords()
 	}
 	tools := make([]Tool, 0, len(constructors))
 	for _, c := range constructors {

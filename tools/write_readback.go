@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
@@ -79,6 +81,7 @@ func (r *writeRun) addNote(ctx context.Context, body autotask.Record) (int64, er
 	started := time.Now()
 	noteID, err := r.deps.Client.AddTicketNote(ctx, r.w.ID, body)
 	if err == nil {
+		r.deps.created.add("TicketNotes", noteID)
 		return noteID, nil
 	}
 	landed := r.settleLost(ctx, err, "the note", func(ctx context.Context) (bool, error) {
@@ -90,6 +93,7 @@ func (r *writeRun) addNote(ctx context.Context, body autotask.Record) (int64, er
 	if !landed {
 		return 0, err
 	}
+	r.deps.created.add("TicketNotes", noteID)
 	return noteID, nil
 }
 
@@ -98,6 +102,7 @@ func (r *writeRun) createTicket(ctx context.Context, body autotask.Record) (int6
 	started := time.Now()
 	id, err := r.deps.Client.Create(ctx, "Tickets", body)
 	if err == nil {
+		r.deps.created.add("Tickets", id)
 		return id, nil
 	}
 	landed := r.settleLost(ctx, err, "the create", func(ctx context.Context) (bool, error) {
@@ -109,25 +114,86 @@ func (r *writeRun) createTicket(ctx context.Context, body autotask.Record) (int6
 	if !landed {
 		return 0, err
 	}
+	r.deps.created.add("Tickets", id)
 	return id, nil
 }
 
-// findCreated looks for the newest record matching filter, created since the call began, whose
-// description is the one sent (compared without regard to whitespace, which the API may rewrap).
+// findCreated is the read-back of a create: the newest record matching filter, created since just
+// before the call, with the description sent, that this server has not already created and
+// reported (that one is an earlier call's, made with the same words).
 func (r *writeRun) findCreated(ctx context.Context, entity, createdField string, since time.Time, body autotask.Record, filter ...autotask.Filter) (int64, error) {
 	filter = append(filter, autotask.Gte(createdField, since.Add(-readBackWindow).UTC().Format(time.RFC3339)))
+	ids, err := r.findSame(ctx, entity, body, filter...)
+	for _, id := range ids {
+		if !r.deps.created.has(entity, id) {
+			return id, err
+		}
+	}
+	return 0, err
+}
+
+// findSame lists the records matching filter whose description is the one in body, compared
+// without regard to whitespace (which the API may rewrap), newest (highest id) first.
+func (r *writeRun) findSame(ctx context.Context, entity string, body autotask.Record, filter ...autotask.Filter) ([]int64, error) {
 	page, err := r.deps.Client.Query(ctx, entity, autotask.Query{
 		Filter: filter, IncludeFields: []string{"id", "description"}, MaxRecords: 50,
 	})
 	if err != nil {
-		return 0, fmt.Errorf("read back %s: %w", entity, err)
+		return nil, fmt.Errorf("read back %s: %w", entity, err)
 	}
 	want := strings.Join(strings.Fields(fmt.Sprint(body["description"])), " ")
-	var newest int64
+	var ids []int64
 	for _, rec := range page.Items {
 		if strings.Join(strings.Fields(rec.String("description")), " ") == want {
-			newest = max(newest, rec.ID())
+			ids = append(ids, rec.ID())
 		}
 	}
-	return newest, nil
+	slices.Sort(ids)
+	slices.Reverse(ids)
+	return ids, nil
+}
+
+// createdRecords remembers the records this server created, so a read-back after a lost answer
+// does not mistake an earlier identical create for the lost one. Bounded: the oldest are
+// forgotten first, and a read-back only looks minutes back.
+type createdRecords struct {
+	mu    sync.Mutex
+	seen  map[string]struct{}
+	order []string
+}
+
+const createdRecordsMax = 4096
+
+func newCreatedRecords() *createdRecords {
+	return &createdRecords{seen: map[string]struct{}{}}
+}
+
+func createdKey(entity string, id int64) string { return fmt.Sprintf("%s/%d", entity, id) }
+
+func (c *createdRecords) add(entity string, id int64) {
+	if c == nil || id == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := createdKey(entity, id)
+	if _, ok := c.seen[k]; ok {
+		return
+	}
+	if len(c.order) >= createdRecordsMax {
+		delete(c.seen, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.seen[k] = struct{}{}
+	c.order = append(c.order, k)
+}
+
+func (c *createdRecords) has(entity string, id int64) bool {
+	if c == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.seen[createdKey(entity, id)]
+	return ok
 }
