@@ -45,17 +45,21 @@ type Metadata struct {
 	Fields []Field
 	UDFs   []Field
 
-	fieldIdx  map[string]int // lower name -> index in Fields
-	udfIdx    map[string]int // lower name -> index in UDFs
-	picklists map[string]*Picklist
+	fieldIdx   map[string]int // lower name -> index in Fields
+	exactIdx   map[string]int // name as the API spells it -> index in Fields: the usual lookup, no ToLower
+	lowerNames []string       // lower-case Fields[i].Name
+	udfIdx     map[string]int // lower name -> index in UDFs
+	picklists  map[string]*Picklist
 }
 
 func newMetadata(entity string, info EntityInfo, fields, udfs []Field) *Metadata {
 	m := &Metadata{Entity: entity, Info: info, Fields: fields, UDFs: udfs,
-		fieldIdx: make(map[string]int, len(fields)), udfIdx: make(map[string]int, len(udfs)),
+		fieldIdx: make(map[string]int, len(fields)), exactIdx: make(map[string]int, len(fields)), udfIdx: make(map[string]int, len(udfs)),
 		picklists: make(map[string]*Picklist)}
 	for i, f := range fields {
 		m.fieldIdx[strings.ToLower(f.Name)] = i
+		m.exactIdx[f.Name] = i
+		m.lowerNames = append(m.lowerNames, strings.ToLower(f.Name))
 		if f.IsPickList || len(f.PicklistValues) > 0 {
 			m.picklists[strings.ToLower(f.Name)] = newPicklist(f.Name, f.PicklistValues)
 		}
@@ -72,6 +76,9 @@ func newMetadata(entity string, info EntityInfo, fields, udfs []Field) *Metadata
 
 // Field finds a field by name, case-insensitively.
 func (m *Metadata) Field(name string) (Field, bool) {
+	if i, ok := m.exactIdx[name]; ok {
+		return m.Fields[i], true
+	}
 	i, ok := m.fieldIdx[strings.ToLower(strings.TrimSpace(name))]
 	if !ok {
 		return Field{}, false
@@ -100,6 +107,10 @@ func (m *Metadata) FieldNames() []string {
 
 // Picklist returns the picklist of a field (or of a UDF when no field has the name).
 func (m *Metadata) Picklist(field string) (*Picklist, bool) {
+	if i, ok := m.exactIdx[field]; ok {
+		p, ok := m.picklists[m.lowerNames[i]]
+		return p, ok
+	}
 	p, ok := m.picklists[strings.ToLower(strings.TrimSpace(field))]
 	return p, ok
 }

@@ -111,14 +111,39 @@ func canonicalString(s string) string {
 // canonicalJSON is the one serialisation used for hashes and token bindings: map keys sorted (as
 // encoding/json always does), no HTML escaping, no trailing newline.
 func canonicalJSON(v any) []byte {
+	c := canonical(v)
+	// Most record fields are scalars: spell them directly rather than through an Encoder each.
+	switch c := c.(type) {
+	case nil:
+		return []byte("null")
+	case bool:
+		return strconv.AppendBool(nil, c)
+	case json.Number:
+		return []byte(c)
+	case string:
+		if plainJSONString(c) {
+			return append(append(append(make([]byte, 0, len(c)+2), '"'), c...), '"')
+		}
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(canonical(v)); err != nil {
+	if err := enc.Encode(c); err != nil {
 		// canonical only yields JSON-safe values; this is unreachable, but a hash must never be empty.
 		return []byte(fmt.Sprintf("%#v", v))
 	}
 	return bytes.TrimRight(buf.Bytes(), "\n")
+}
+
+// plainJSONString reports whether s encodes as itself between quotes: printable ASCII without '"'
+// and '\\' (encoding/json escapes nothing else there once HTML escaping is off).
+func plainJSONString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 const (

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -215,4 +216,19 @@ func TestTruncateValue(t *testing.T) {
 	small := map[string]any{"k": "x"}
 	assert.Equal(t, small, truncateValue(small, 100))
 	assert.Equal(t, json.Number("5"), truncateValue(json.Number("5"), 1))
+}
+
+// The scalar shortcut in canonicalJSON must spell each value exactly as the encoder would: hashes
+// and token bindings made before and after it must agree.
+func TestCanonicalJSONScalarShortcutMatchesEncoder(t *testing.T) {
+	values := []any{nil, true, false, json.Number("42"), 42, -7.5, 1e21, "", "plain ascii", "Printer on 3rd floor",
+		`quote " inside`, `back\slash`, "tab\there", "new\nline", "<b>&amp;</b>", "caf\u00e9", "\u2028", "\u202e", "\x7f",
+		"2024-05-01T10:00:00", "ends with space ", map[string]any{"a": 1}, []any{"x", 2}}
+	for _, v := range values {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		require.NoError(t, enc.Encode(canonical(v)))
+		assert.Equal(t, strings.TrimRight(buf.String(), "\n"), string(canonicalJSON(v)), "%#v", v)
+	}
 }
