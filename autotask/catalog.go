@@ -140,6 +140,11 @@ func CreateRouteFor(entity string) (ChildRoute, bool) {
 // use, to their REST names: an Account is a Company there (AccountID -> companyID).
 var legacyNames = [][2]string{{"account", "company"}}
 
+// maxClosestName is the longest name Closest looks for: no entity, field or label comes near it, so
+// a longer one is not a typo, and the edit distance of a 60 KB name to every entity name costs a
+// second of CPU (found by FuzzToolArguments).
+const maxClosestName = 128
+
 // Closest returns up to n candidates nearest to name by case-insensitive edit
 // distance, nearest first, leaving out those too far away to be a plausible typo.
 func Closest(name string, candidates []string, n int) []string {
@@ -147,7 +152,7 @@ func Closest(name string, candidates []string, n int) []string {
 		return nil
 	}
 	target := strings.ToLower(strings.TrimSpace(name))
-	if target == "" {
+	if target == "" || len(target) > maxClosestName {
 		return nil
 	}
 	targets := []string{target}

@@ -1,6 +1,7 @@
 package autotask_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -128,4 +129,6 @@ func TestClosest(t *testing.T) {
 	assert.Equal(t, []string{"Tickets"}, autotask.Closest("Tikets", []string{"Tickets", "Taxes", "Roles"}, 3),
 		"far candidates are noise, not hints")
 	assert.Empty(t, autotask.Closest("status", fields, 0))
+	// A name longer than any real one is not a typo: no hint (and no edit distances over kilobytes).
+	assert.Empty(t, autotask.Closest(strings.Repeat("status ", 20), fields, 3))
 }

@@ -129,6 +129,9 @@ func (c *Client) QueryNext(ctx context.Context, entity string, q Query, nextPage
 		return nil, fmt.Errorf("query %s next page: %w", entity, err)
 	}
 	path, target, err := c.checkNextPageURL(ctx, nextPageURL)
+	if err == nil {
+		err = checkQueryPagePath(e.Name, path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("query %s next page: %w", e.Name, err)
 	}
@@ -179,6 +182,26 @@ func (c *Client) checkNextPageURL(ctx context.Context, next string) (path, targe
 		path = rel
 	}
 	return path, target, nil
+}
+
+// checkQueryPagePath makes sure a next page is a page of the entity's own query. The query body is
+// POSTed to it, and POST is also how the API creates: a nextPageUrl that came back in a cursor could
+// otherwise aim a read at "Tickets" (a create), "Tickets/1/Notes", or climb out of the query with
+// "..", which the server resolves before routing. The API's own next pages are
+// {Entity}/query/next?paging=...; anything under {Entity}/query is a read.
+func checkQueryPagePath(entity, path string) error {
+	segs := strings.Split(path, "/")
+	ok := len(segs) >= 2 && strings.EqualFold(segs[0], entity) && strings.EqualFold(segs[1], "query") &&
+		!strings.Contains(path, `\`)
+	for _, seg := range segs {
+		if seg == "." || seg == ".." {
+			ok = false
+		}
+	}
+	if !ok {
+		return fmt.Errorf("%w: next page URL is not a page of the %s query", ErrValidation, entity)
+	}
+	return nil
 }
 
 // QueryPages yields every page of the query in turn, fetching the next page only

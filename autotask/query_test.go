@@ -155,12 +155,40 @@ func TestQueryPagesFollowsNextPageURL(t *testing.T) {
 	assert.Equal(t, 1, tn.endpointCount("POST Tickets/query"))
 }
 
-func TestQueryNextRefusesForeignHost(t *testing.T) {
+// A next page URL can come back from outside (in a query_entity cursor), and the query body is
+// POSTed to it: only a page of the same entity's query on the tenant's own host may receive it. A
+// POST anywhere else could be a create (found by FuzzToolArguments: a forged cursor made
+// query_entity POST to an arbitrary path).
+func TestQueryNextRefusesURLsOutsideTheQuery(t *testing.T) {
 	tn := newTenant(t, sandbox.Options{})
 	c := tn.client(t)
-	_, err := c.QueryNext(testCtx(t), "Tickets", autotask.Query{}, "https://evil.example.com/ATServicesRest/V1.0/Tickets/query/next?paging=x")
-	require.ErrorIs(t, err, autotask.ErrValidation)
-	assert.Zero(t, tn.hits.Load())
+	base := tn.apiURL() + "V1.0/"
+	tests := []struct{ name, next string }{
+		{"another host", "https://evil.example.com/ATServicesRest/V1.0/Tickets/query/next?paging=x"},
+		{"the create route", base + "Tickets"},
+		{"a child create route", base + "Tickets/10001/Notes"},
+		{"another entity's query", base + "Companies/query/next?paging=x"},
+		{"out of the query with ..", base + "Tickets/query/next/../../Companies"},
+		{"out of the query with escaped ..", base + "Tickets/query/%2e%2e/%2E%2E/Companies"},
+		{"out of the query with backslashes", base + `Tickets/query/..\..\Companies`},
+		{"an empty segment", base + "/Tickets/query/next"},
+		{"outside V1.0", tn.apiURL() + "Tickets/query/next"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits := tn.hits.Load()
+			_, err := c.QueryNext(testCtx(t), "Tickets", autotask.Query{}, tt.next)
+			require.ErrorIs(t, err, autotask.ErrValidation)
+			assert.Equal(t, hits, tn.hits.Load(), "refused before anything was sent")
+		})
+	}
+	// The API's own spelling of a next page, in whatever case it uses, still goes through.
+	page, err := c.Query(testCtx(t), "Tickets", autotask.Query{MaxRecords: 2})
+	require.NoError(t, err)
+	require.NotEmpty(t, page.Details.NextPageURL)
+	next, err := c.QueryNext(testCtx(t), "Tickets", autotask.Query{MaxRecords: 2}, strings.Replace(page.Details.NextPageURL, "/Tickets/query/", "/tickets/QUERY/", 1))
+	require.NoError(t, err)
+	assert.Len(t, next.Items, 2)
 }
 
 func TestQueryAllTwentyThousandTicketsWithBoundedMemory(t *testing.T) {

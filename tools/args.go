@@ -67,12 +67,12 @@ func describeDecodeError(err error, in any) error {
 		if typeErr.Field == "" {
 			return badArgs("the arguments must be a JSON object, not %s", article(typeErr.Value))
 		}
-		return badArgs("argument %q must be %s, not %s", typeErr.Field, jsonKind(typeErr.Type), article(typeErr.Value))
+		return badArgs("argument %q must be %s, not %s", clip(typeErr.Field), jsonKind(typeErr.Type), article(typeErr.Value))
 	case errors.As(err, &syntaxErr):
 		return badArgs("the arguments are not valid JSON (offset %d)", syntaxErr.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return badArgs("unknown argument %q; this tool takes: %s", name, strings.Join(argumentNames(in), ", "))
+		return badArgs("unknown argument %q; this tool takes: %s", clip(name), strings.Join(argumentNames(in), ", "))
 	}
 	return badArgs("the arguments could not be decoded: %v", err)
 }
@@ -134,6 +134,14 @@ func article(v string) string {
 	}
 	return "a " + v
 }
+
+// echoRunes bounds how much of a rejected name or value an error quotes back: enough to recognise
+// it, never a pasted document in the assistant's context (found by FuzzFilterDecoding: an unknown
+// argument name of 10 KB came back whole).
+const echoRunes = 60
+
+// clip shortens a name or value an error quotes back.
+func clip(s string) string { return truncateRunes(s, echoRunes) }
 
 // argError is a mistake in the call's arguments: the assistant can fix it and call again.
 type argError struct{ msg string }

@@ -237,7 +237,7 @@ func resolveCompany(ctx context.Context, deps Deps, ref any) (autotask.Record, e
 		Filter: []autotask.Filter{autotask.Eq("companyName", name)}, IncludeFields: fields, MaxRecords: companyCandidates,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("find company %q: %w", name, err)
+		return nil, fmt.Errorf("find company %q: %w", clip(name), err)
 	}
 	var exact []autotask.Record
 	for _, c := range page.Items {
@@ -256,7 +256,7 @@ func resolveCompany(ctx context.Context, deps Deps, ref any) (autotask.Record, e
 			return nil, badArgs("no company is named exactly %q; find it with query_entity (entity Companies)", truncateRunes(name, 60))
 		}
 		if len(near.Items) == 0 {
-			return nil, badArgs("no company is named exactly %q, and none has %q in its name; find it with query_entity (entity Companies)", truncateRunes(name, 60), longestWord(name))
+			return nil, badArgs("no company is named exactly %q, and none has %q in its name; find it with query_entity (entity Companies)", clip(name), clip(longestWord(name)))
 		}
 		return nil, badArgs("no company is named exactly %q. Similar: %s. Give the id or the exact name", truncateRunes(name, 60), listCompanies(near.Items))
 	}

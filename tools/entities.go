@@ -21,7 +21,7 @@ func lookupEntity(name string) (autotask.Entity, error) {
 	if !errors.Is(err, autotask.ErrUnknownEntity) {
 		return autotask.Entity{}, err
 	}
-	return autotask.Entity{}, badArgs("unknown entity %q%s describe_fields with no arguments lists every entity.", name, didYouMean(autotask.Closest(name, entityNames(), 3)))
+	return autotask.Entity{}, badArgs("unknown entity %q%s describe_fields with no arguments lists every entity.", clip(name), didYouMean(autotask.Closest(name, entityNames(), 3)))
 }
 
 func entityNames() []string {

@@ -141,7 +141,7 @@ func (r filterResolver) resolveOne(a filterArg, at string, depth int) (autotask.
 	if err != nil {
 		return autotask.Filter{}, err
 	}
-	value, err := r.value(op, f, a.Value, at)
+	value, err := r.value(op, f, a.UDF, a.Value, at)
 	if err != nil {
 		return autotask.Filter{}, err
 	}
@@ -154,7 +154,7 @@ func parseOp(s, at string) (autotask.Op, error) {
 	}
 	op, err := autotask.ParseOp(s)
 	if err != nil {
-		return "", badArgs("%s: unknown op %q%s Ops: %s", at, s,
+		return "", badArgs("%s: unknown op %q%s Ops: %s", at, clip(s),
 			didYouMean(autotask.Closest(s, filterOpNames(), 2)), strings.Join(filterOpNames(), ", "))
 	}
 	return op, nil
@@ -168,22 +168,22 @@ func (r filterResolver) field(name string, udf bool, at string) (autotask.Field,
 			return f, nil
 		}
 		if _, ok := r.md.Field(name); ok {
-			return autotask.Field{}, badArgs("%s: %q is a standard field of %s, not a user-defined one; drop \"udf\": true", at, name, r.entity)
+			return autotask.Field{}, badArgs("%s: %q is a standard field of %s, not a user-defined one; drop \"udf\": true", at, clip(name), r.entity)
 		}
-		return autotask.Field{}, badArgs("%s: %s has no user-defined field %q%s", at, r.entity, name, didYouMean(autotask.Closest(name, udfNames(r.md), 3)))
+		return autotask.Field{}, badArgs("%s: %s has no user-defined field %q%s", at, r.entity, clip(name), didYouMean(autotask.Closest(name, udfNames(r.md), 3)))
 	}
 	if f, ok := r.md.Field(name); ok {
 		return f, nil
 	}
 	if _, ok := r.md.UDF(name); ok {
-		return autotask.Field{}, badArgs("%s: %q is a user-defined field of %s; add \"udf\": true", at, name, r.entity)
+		return autotask.Field{}, badArgs("%s: %q is a user-defined field of %s; add \"udf\": true", at, clip(name), r.entity)
 	}
 	return autotask.Field{}, unknownFieldError(at, r.entity, name, r.md)
 }
 
 func unknownFieldError(at, entity, name string, md *autotask.Metadata) error {
 	return badArgs("%s: %s has no field %q%s describe_fields with entity %q lists them all.",
-		at, entity, name, didYouMean(autotask.Closest(name, md.FieldNames(), 3)), entity)
+		at, entity, clip(name), didYouMean(autotask.Closest(name, md.FieldNames(), 3)), entity)
 }
 
 func udfNames(md *autotask.Metadata) []string {
@@ -195,7 +195,7 @@ func udfNames(md *autotask.Metadata) []string {
 }
 
 // value checks the value against the operator and, for picklist fields, swaps labels for ids.
-func (r filterResolver) value(op autotask.Op, f autotask.Field, v any, at string) (any, error) {
+func (r filterResolver) value(op autotask.Op, f autotask.Field, udf bool, v any, at string) (any, error) {
 	switch op {
 	case autotask.OpExist, autotask.OpNotExist:
 		return nil, nil
@@ -212,7 +212,7 @@ func (r filterResolver) value(op autotask.Op, f autotask.Field, v any, at string
 		}
 		out := make([]any, 0, len(list))
 		for j, item := range list {
-			c, err := r.scalar(f, item, fmt.Sprintf("%s.value[%d]", at, j))
+			c, err := r.comparable(f, udf, item, fmt.Sprintf("%s.value[%d]", at, j))
 			if err != nil {
 				return nil, err
 			}
@@ -226,8 +226,53 @@ func (r filterResolver) value(op autotask.Op, f autotask.Field, v any, at string
 	if _, isList := v.([]any); isList {
 		return nil, badArgs("%s: op %q compares with one value; use in/notIn for a list", at, op)
 	}
-	return r.scalar(f, v, at+".value")
+	switch op {
+	case autotask.OpBeginsWith, autotask.OpEndsWith, autotask.OpContains:
+		// Text matching compares the field as text, whatever its type: "contains 2026" on a date is fine.
+		return r.scalar(f, v, at+".value")
+	}
+	return r.comparable(f, udf, v, at+".value")
 }
+
+// comparable is a value an equality, ordering or in-list comparison can use: picklist labels become
+// ids, and the value has the field's type. The API converts the value to the field's type before it
+// compares and answers one that does not convert ("abc" for an id, "yesterday" for a date) with a
+// bare 500, so it is refused here with what the field takes. UDF values are text on the wire and
+// compare as text, whatever the UDF's declared type.
+func (r filterResolver) comparable(f autotask.Field, udf bool, v any, at string) (any, error) {
+	c, err := r.scalar(f, v, at)
+	if err != nil || udf {
+		return c, err
+	}
+	switch strings.ToLower(f.DataType) {
+	case "integer", "long", "short", "byte":
+		if n, ok := integerValue(c); ok {
+			return n, nil
+		}
+		return nil, badArgs("%s: %s is an integer field; got %s", at, f.Name, describeValue(c))
+	case "double", "decimal", "float":
+		if n, ok := numberValue(c); ok {
+			return n, nil
+		}
+		return nil, badArgs("%s: %s is a number field; got %s", at, f.Name, describeValue(c))
+	case "boolean":
+		if b, ok := boolValue(c); ok {
+			return b, nil
+		}
+		return nil, badArgs("%s: %s is true or false; got %s", at, f.Name, describeValue(c))
+	case "datetime", "date":
+		s, _ := c.(string)
+		if t, ok := parseAPITime(s); ok {
+			return t.Format(filterTimeLayout), nil
+		}
+		return nil, badArgs("%s: %s is a date and time: ISO 8601 in UTC, e.g. 2026-01-31T17:00:00Z; got %s", at, f.Name, describeValue(c))
+	}
+	return c, nil
+}
+
+// filterTimeLayout keeps milliseconds, the API's own precision, so "after 12:00:00.500" still
+// means that; writes send whole seconds (apiTimeLayout).
+const filterTimeLayout = "2006-01-02T15:04:05.999Z"
 
 func (r filterResolver) scalar(f autotask.Field, v any, at string) (any, error) {
 	switch v.(type) {
@@ -274,9 +319,9 @@ func (r filterResolver) scalar(f autotask.Field, v any, at string) (any, error) 
 		for _, m := range match {
 			ids = append(ids, m.Value)
 		}
-		return nil, badArgs("%s: label %q of %s is ambiguous (ids %s); give the id", at, s, f.Name, strings.Join(ids, ", "))
+		return nil, badArgs("%s: label %q of %s is ambiguous (ids %s); give the id", at, clip(s), f.Name, strings.Join(ids, ", "))
 	}
-	return nil, badArgs("%s: %q is not a value of %s.%s; %s", at, s, r.entity, f.Name, picklistHint(s, values))
+	return nil, badArgs("%s: %q is not a value of %s.%s; %s", at, clip(s), r.entity, f.Name, picklistHint(s, values))
 }
 
 // picklistHint lists the labels when there are few, else the closest ones.

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -124,6 +125,12 @@ func continueQuery(ctx context.Context, deps Deps, req mcp.CallToolRequest, enti
 	}
 	q := autotask.Query{Filter: c.Filter, IncludeFields: c.Fields, MaxRecords: c.Max}
 	page, err := deps.Client.QueryNext(ctx, entity.Name, q, absoluteNext(base, c.Next))
+	var api *autotask.APIError
+	if errors.Is(err, autotask.ErrValidation) && !errors.As(err, &api) {
+		// Refused before anything was sent (another host, or not a page of this query): the cursor
+		// is not ours, whatever it decodes to, and Autotask never saw it.
+		return nil, errBadCursor
+	}
 	if err != nil {
 		return nil, fmt.Errorf("next page of %s: %w", entity.Name, err)
 	}
@@ -185,7 +192,7 @@ func includeFields(entity string, md *autotask.Metadata, names []string) ([]stri
 		f, ok := md.Field(strings.TrimSpace(name))
 		if !ok {
 			if _, isUDF := md.UDF(name); isUDF {
-				return nil, badArgs("fields[%d]: %q is a user-defined field; user-defined fields come with the records when fields is omitted", i, name)
+				return nil, badArgs("fields[%d]: %q is a user-defined field; user-defined fields come with the records when fields is omitted", i, clip(name))
 			}
 			return nil, unknownFieldError(fmt.Sprintf("fields[%d]", i), entity, name, md)
 		}

@@ -1,6 +1,8 @@
 package tools_test
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -64,6 +66,13 @@ func TestQueryEntity(t *testing.T) {
 			for _, it := range items(t, out) {
 				assert.Contains(t, []any{"New (1)", "In Progress (10)"}, it["status"])
 			}
+		}},
+		{"values converted to the field's type", args("entity", "Tickets", "filter", []any{
+			args("field", "id", "op", "gte", "value", "1"),
+			args("field", "createDate", "op", "gt", "value", "2000-01-01"),
+			args("field", "title", "op", "exist"),
+		}, "count_only", true), func(t *testing.T, out map[string]any) {
+			assert.EqualValues(t, env.Sandbox.Count("Tickets"), asInt(t, out["total"]), "every ticket matches")
 		}},
 		{"count_only", args("entity", "Tickets", "count_only", true), func(t *testing.T, out map[string]any) {
 			assert.EqualValues(t, env.Sandbox.Count("Tickets"), asInt(t, out["total"]))
@@ -155,6 +164,13 @@ func TestQueryEntityErrors(t *testing.T) {
 		{"list for eq", args("entity", "Tickets", "filter", []any{args("field", "status", "op", "eq", "value", []any{1, 2})}), []string{"in/notIn"}},
 		{"unknown picklist label", args("entity", "Tickets", "filter", []any{args("field", "status", "op", "eq", "value", "Almost Done")}), []string{`"Almost Done" is not a value of Tickets.status`, "In Progress (10)"}},
 		{"empty group", args("entity", "Tickets", "filter", []any{args("op", "and")}), []string{"needs items"}},
+		// A value the API cannot convert to the field's type is a bare 500 there (found by FuzzFilterDecoding).
+		{"text for an integer field", args("entity", "Tickets", "filter", []any{args("field", "companyID", "op", "eq", "value", "Acme")}), []string{"filter[0].value", "companyID is an integer field", `"Acme"`}},
+		{"fraction for an integer field", args("entity", "Tickets", "filter", []any{args("field", "id", "op", "in", "value", []any{1, 2.5})}), []string{"filter[0].value[1]", "integer", "2.5"}},
+		{"not a date", args("entity", "Tickets", "filter", []any{args("field", "createDate", "op", "gt", "value", "yesterday")}), []string{"createDate is a date and time", "ISO 8601"}},
+		{"date past year 9999 in UTC", args("entity", "Tickets", "filter", []any{args("field", "createDate", "op", "lt", "value", "9999-12-31T23:00:00-05:00")}), []string{"createDate is a date and time"}},
+		{"NaN for a number field", args("entity", "TimeEntries", "filter", []any{args("field", "hoursWorked", "op", "gt", "value", "NaN")}), []string{"hoursWorked is a number field"}},
+		{"not a boolean", args("entity", "TimeEntries", "filter", []any{args("field", "isNonBillable", "op", "eq", "value", "maybe")}), []string{"isNonBillable is true or false"}},
 		{"udf flag on a standard field", args("entity", "Tickets", "filter", []any{args("field", "status", "op", "eq", "value", 1, "udf", true)}), []string{"standard field"}},
 		{"two udf filters", args("entity", "Tickets", "filter", []any{
 			args("field", "Root Cause", "op", "exist", "udf", true),
@@ -179,6 +195,29 @@ func TestQueryEntityErrors(t *testing.T) {
 		})
 	}
 	assert.Zero(t, env.Sandbox.Stats().ByEndpoint["POST Tickets/query"], "bad filters are refused before any query is sent")
+}
+
+// A cursor comes back from the assistant, so it may have been edited: its next page URL must not
+// make a read POST anywhere but to a page of the same query (found by FuzzToolArguments).
+func TestQueryEntityRefusesForgedCursor(t *testing.T) {
+	env := newEnv(t)
+	forge := func(next string) string {
+		raw, err := json.Marshal(map[string]any{"e": "Tickets", "f": []any{args("op", "exist", "field", "id")}, "m": 2, "n": next})
+		require.NoError(t, err)
+		return base64.RawURLEncoding.EncodeToString(raw)
+	}
+	for _, next := range []string{
+		"Tickets", "Tickets/10001/Notes", "Companies/query/next?paging=x", "Tickets/query/next/../../Companies",
+		"https://evil.example.com/ATServicesRest/V1.0/Tickets/query/next?paging=x",
+	} {
+		t.Run(next, func(t *testing.T) {
+			env.Sandbox.ResetStats()
+			failed(t, env.Call(t, "query_entity", args("entity", "Tickets", "cursor", forge(next))), "cursor is not one this server issued")
+			for endpoint := range env.Sandbox.Stats().ByEndpoint {
+				assert.False(t, strings.HasPrefix(endpoint, "POST "), "refused before anything was POSTed: %s", endpoint)
+			}
+		})
+	}
 }
 
 func TestQueryEntityCursorForOtherEntity(t *testing.T) {

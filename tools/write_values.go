@@ -3,6 +3,7 @@ package tools
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,14 +37,14 @@ func (r valueResolver) resolve(values map[string]any, current autotask.Record, a
 	var children []string // dependent picklists wait for their parent's value
 	for _, key := range sortedKeys(values) {
 		v := values[key]
-		where := joinPath(at, key)
+		where := joinPath(at, clip(key)) // the key may be anything the assistant sent
 		if strings.EqualFold(key, udfsKey) || strings.EqualFold(key, "userDefinedFields") {
 			group, ok := v.(map[string]any)
 			if !ok {
 				return autotask.Changes{}, badArgs("%s: must be an object of user-defined field name -> value", where)
 			}
 			for _, name := range sortedKeys(group) {
-				if err := r.setUDF(out, name, group[name], where+"."+name); err != nil {
+				if err := r.setUDF(out, name, group[name], where+"."+clip(name)); err != nil {
 					return autotask.Changes{}, err
 				}
 			}
@@ -86,7 +87,7 @@ func (r valueResolver) resolve(values map[string]any, current autotask.Record, a
 			out.Fields[f.Name] = nil
 			continue
 		}
-		val, err := r.value(f, values[key], scalarOrEmpty(parent), joinPath(at, key))
+		val, err := r.value(f, values[key], scalarOrEmpty(parent), joinPath(at, clip(key)))
 		if err != nil {
 			return autotask.Changes{}, err
 		}
@@ -137,7 +138,7 @@ func (r valueResolver) unknownField(name, where string) error {
 	}
 	candidates = append(candidates, udfNames(r.md)...)
 	return badArgs("%s: %s has no field or user-defined field %q%s describe_fields with entity %q lists them.",
-		where, r.entity, name, didYouMean(autotask.Closest(name, candidates, 3)), r.entity)
+		where, r.entity, clip(name), didYouMean(autotask.Closest(name, candidates, 3)), r.entity)
 }
 
 // value converts one value for field f; parentValue narrows a dependent picklist.
@@ -217,7 +218,7 @@ func (r valueResolver) picklistValue(f autotask.Field, v any, parentValue, where
 func (r valueResolver) setUDF(out autotask.Changes, name string, v any, where string) error {
 	u, ok := r.md.UDF(name)
 	if !ok {
-		return badArgs("%s: %s has no user-defined field %q%s", where, r.entity, name, didYouMean(autotask.Closest(name, udfNames(r.md), 3)))
+		return badArgs("%s: %s has no user-defined field %q%s", where, r.entity, clip(name), didYouMean(autotask.Closest(name, udfNames(r.md), 3)))
 	}
 	if u.IsReadOnly {
 		return badArgs("%s: user-defined field %s is read-only", where, u.Name)
@@ -257,12 +258,14 @@ func (r valueResolver) setUDF(out autotask.Changes, name string, v any, where st
 const apiTimeLayout = "2006-01-02T15:04:05Z"
 
 // parseAPITime reads the ISO 8601 forms the API and assistants use; a time without a zone is UTC,
-// as the API's own are.
+// as the API's own are. A time whose UTC year leaves 0001..9999 ("9999-12-31T23:00:00-05:00") is
+// refused: its UTC form has no four-digit year, so no ISO 8601 reader (the API's included) takes it.
 func parseAPITime(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04", "2006-01-02"} {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), true
+			t = t.UTC()
+			return t, t.Year() >= 1 && t.Year() <= 9999
 		}
 	}
 	return time.Time{}, false
@@ -296,9 +299,13 @@ func numberValue(v any) (json.Number, bool) {
 			return x, true
 		}
 	case float64:
-		return json.Number(strconv.FormatFloat(x, 'f', -1, 64)), true
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			return json.Number(strconv.FormatFloat(x, 'f', -1, 64)), true
+		}
 	case string:
-		if f, err := strconv.ParseFloat(strings.TrimSpace(x), 64); err == nil {
+		// ParseFloat also reads "NaN" and "Inf", which are not JSON numbers: sent as one, they would
+		// break the request body.
+		if f, err := strconv.ParseFloat(strings.TrimSpace(x), 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
 			return json.Number(strconv.FormatFloat(f, 'f', -1, 64)), true
 		}
 	}
