@@ -207,13 +207,8 @@ var matrixWrites = []faultedWrite{
 			a["confirm"] = tokenOf(t, env.Call(t, "resolve_ticket", a))
 			return a
 		},
-		before: func(*testenv.Env, int64) int { return 0 },
-		applied: func(env *testenv.Env, id int64, _ int) int {
-			if rec, _ := env.Sandbox.Record("Tickets", id); rec["resolution"] == matrixResolution {
-				return 1
-			}
-			return 0
-		},
+		before:  func(*testenv.Env, int64) int { return 0 },
+		applied: ticketFieldIs("resolution", matrixResolution),
 	},
 	{
 		tool:     "update_ticket",
@@ -224,13 +219,8 @@ var matrixWrites = []faultedWrite{
 			readFirst(t, env.MCP, id)
 			return args("ticket_id", id, "changes", map[string]any{"title": matrixTitle})
 		},
-		before: func(*testenv.Env, int64) int { return 0 },
-		applied: func(env *testenv.Env, id int64, _ int) int {
-			if rec, _ := env.Sandbox.Record("Tickets", id); rec["title"] == matrixTitle {
-				return 1
-			}
-			return 0
-		},
+		before:  func(*testenv.Env, int64) int { return 0 },
+		applied: ticketFieldIs("title", matrixTitle),
 	},
 	{
 		tool:     "create_ticket",
@@ -240,7 +230,7 @@ var matrixWrites = []faultedWrite{
 		prepare: func(t *testing.T, env *testenv.Env, _ int64) map[string]any {
 			// Warm the metadata and the company lookup, so the fault meets the create itself.
 			a := args("company", env.Sandbox.IDs("Companies")[1], "title", matrixNewTicket, "description", "Since last night's update the scanner shows offline.")
-			dry := maps(a, "dry_run", true)
+			dry := withArgs(a, "dry_run", true)
 			require.Equal(t, "dry_run", outcomeOf(t, env.Call(t, "create_ticket", dry)))
 			return a
 		},
@@ -251,7 +241,18 @@ var matrixWrites = []faultedWrite{
 	},
 }
 
-func maps(m map[string]any, kv ...any) map[string]any {
+// ticketFieldIs counts a PUT as applied when the ticket's field holds the value it sent.
+func ticketFieldIs(field string, want any) func(env *testenv.Env, id int64, _ int) int {
+	return func(env *testenv.Env, id int64, _ int) int {
+		if rec, _ := env.Sandbox.Record("Tickets", id); rec[field] == want {
+			return 1
+		}
+		return 0
+	}
+}
+
+// withArgs is m with kv added (kv wins).
+func withArgs(m map[string]any, kv ...any) map[string]any {
 	out := args(kv...)
 	for k, v := range m {
 		if _, set := out[k]; !set {

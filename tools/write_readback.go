@@ -78,43 +78,36 @@ func (r *writeRun) putTicket(ctx context.Context, fresh autotask.Record, ch auto
 // addNote is AddTicketNote, settled by a read-back when the answer is lost: a note on the ticket
 // with this title and text, created since just before the call, is the one it sent.
 func (r *writeRun) addNote(ctx context.Context, body autotask.Record) (int64, error) {
-	started := time.Now()
-	noteID, err := r.deps.Client.AddTicketNote(ctx, r.w.ID, body)
-	if err == nil {
-		r.deps.created.add("TicketNotes", noteID)
-		return noteID, nil
-	}
-	landed := r.settleLost(ctx, err, "the note", func(ctx context.Context) (bool, error) {
-		found, ferr := r.findCreated(ctx, "TicketNotes", "createDateTime", started, body,
-			autotask.Eq("ticketID", r.w.ID), autotask.Eq("title", body["title"]))
-		noteID = found
-		return found != 0, ferr
-	})
-	if !landed {
-		return 0, err
-	}
-	r.deps.created.add("TicketNotes", noteID)
-	return noteID, nil
+	return r.create(ctx, "the note", "TicketNotes", "createDateTime", body,
+		func(ctx context.Context) (int64, error) { return r.deps.Client.AddTicketNote(ctx, r.w.ID, body) },
+		autotask.Eq("ticketID", r.w.ID), autotask.Eq("title", body["title"]))
 }
 
-// createTicket is Create on Tickets, settled by a read-back when the answer is lost.
+// createTicket is Create on Tickets, settled by a read-back when the answer is lost: a ticket of
+// the company with this title and description, created since just before the call.
 func (r *writeRun) createTicket(ctx context.Context, body autotask.Record) (int64, error) {
+	return r.create(ctx, "the create", "Tickets", "createDate", body,
+		func(ctx context.Context) (int64, error) { return r.deps.Client.Create(ctx, "Tickets", body) },
+		autotask.Eq("companyID", body["companyID"]), autotask.Eq("title", body["title"]))
+}
+
+// create sends a create once and, when its answer is lost, looks for the record it made among
+// those matching match. Every record it made is remembered, so a later read-back skips it.
+func (r *writeRun) create(ctx context.Context, what, entity, createdField string, body autotask.Record,
+	send func(context.Context) (int64, error), match ...autotask.Filter) (int64, error) {
 	started := time.Now()
-	id, err := r.deps.Client.Create(ctx, "Tickets", body)
-	if err == nil {
-		r.deps.created.add("Tickets", id)
-		return id, nil
+	id, err := send(ctx)
+	if err != nil {
+		landed := r.settleLost(ctx, err, what, func(ctx context.Context) (bool, error) {
+			found, ferr := r.findCreated(ctx, entity, createdField, started, body, match...)
+			id = found
+			return found != 0, ferr
+		})
+		if !landed {
+			return 0, err
+		}
 	}
-	landed := r.settleLost(ctx, err, "the create", func(ctx context.Context) (bool, error) {
-		found, ferr := r.findCreated(ctx, "Tickets", "createDate", started, body,
-			autotask.Eq("companyID", body["companyID"]), autotask.Eq("title", body["title"]))
-		id = found
-		return found != 0, ferr
-	})
-	if !landed {
-		return 0, err
-	}
-	r.deps.created.add("Tickets", id)
+	r.deps.created.add(entity, id)
 	return id, nil
 }
 
