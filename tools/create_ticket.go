@@ -30,7 +30,7 @@ type createTicketInput struct {
 	DryRun       bool        `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
 }
 
-const createTicketDescription = `Create a ticket for a company (by id or exact name). Required fields the tenant gives defaults for (priority, status) are filled from its defaults; any other missing required field is named in the error. The create is sent once and never retried: if its answer is lost, the result says so, and the ticket must be looked for (query_entity) before creating it again. dry_run shows the exact request without sending it.`
+const createTicketDescription = `Create a ticket for a company (by id or exact name). Required fields the tenant gives defaults for (priority, status) are filled from its defaults; any other missing required field is named in the error. The result gives the new ticket's id and number. The create is sent once and never retried: if its answer is lost, the server looks for the ticket itself and says whether it found it; when it did not, look again (query_entity) before creating it again. dry_run shows the exact request without sending it.`
 
 // createArgs maps the tool's named arguments to ticket fields.
 var createArgs = []struct{ arg, field string }{
@@ -131,9 +131,20 @@ func createTicket(ctx context.Context, deps Deps, in createTicketInput) (*mcp.Ca
 	}
 	r.w.ID, r.out.TicketID = id, id
 	r.done(i, fmt.Sprintf("ticket id %d", id))
-	// What this session wrote counts as read, so it can go on (add a note) without a re-read.
-	r.recordWrite(ctx, body.WithChanges(autotask.Changes{Fields: map[string]any{"id": id}}))
-	return r.finish(ctx, outcomeApplied, fmt.Sprintf("Created ticket id %d %s. get_ticket shows its number.", id, whose))
+	// People know tickets by number, which the create's answer does not carry: one GET gets it, and
+	// the ticket as read counts as read, so the session can go on (add a note) without another.
+	j := r.step("read the new ticket", fmt.Sprintf("GET Tickets/%d", id), stepDone, "")
+	created, err := deps.Client.GetTicket(ctx, id)
+	if err != nil {
+		r.out.Steps[j].Status, r.out.Steps[j].Detail = stepFailed, "its number is not known yet; get_ticket shows it"
+		r.recordWrite(ctx, body.WithChanges(autotask.Changes{Fields: map[string]any{"id": id}}))
+		return r.finish(ctx, outcomeApplied, fmt.Sprintf("Created ticket id %d %s. get_ticket shows its number.", id, whose))
+	}
+	if err := deps.Guard.RecordRead(ctx, r.w.Session, "Tickets", id, map[string]any(created)); err != nil {
+		r.log.Warn("guard: new ticket not recorded as read", "id", id, "err", err)
+	}
+	r.out.TicketNumber = created.String("ticketNumber")
+	return r.finish(ctx, outcomeApplied, fmt.Sprintf("Created %s %s.", ticketName(created, id), whose))
 }
 
 // createValues gathers the named arguments (as ticket fields) and the extra fields, refusing a field

@@ -346,6 +346,12 @@ func TestCreateTicket(t *testing.T) {
 		assert.Equal(t, int64(1), rec["source"])
 		assert.Equal(t, "Single User", udfMap(rec)["Customer Impact"])
 		assert.NotEmpty(t, rec["ticketNumber"])
+		assert.Equal(t, rec["ticketNumber"], out["ticket_number"], "the number people know it by comes back")
+		assert.Contains(t, out["summary"], rec["ticketNumber"])
+
+		// The create counts as this session's read: it can go on without another.
+		note := ok(t, env.Call(t, "add_ticket_note", args("ticket_id", rec["id"], "title", "Logged", "description", "Customer called it in.")))
+		assert.Equal(t, "applied", note["outcome"])
 	})
 	t.Run("by id", func(t *testing.T) {
 		out := ok(t, env.Call(t, "create_ticket", args("company", companyID, "title", "x", "description", "y", "priority", "High")))
