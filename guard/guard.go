@@ -98,17 +98,22 @@ func New(opts Options) (*Guard, error) {
 func (g *Guard) ReadOnly() bool { return g.readOnly }
 
 // WriteAllowed says whether a write tool may run at all: false in read-only mode; otherwise true when
-// there is no allow list, or the list names the tool or the entity (either suffices: "Tickets" allows
-// every tool writing tickets, "add_ticket_note" allows that tool whatever it writes). Pass entity ""
-// when a tool writes no fixed entity; then only its name counts.
-func (g *Guard) WriteAllowed(tool, entity string) bool {
+// there is no allow list, or the list names the tool or one of the entities it writes (either
+// suffices: "Tickets" allows every tool writing tickets, "TicketNotes" the tools adding notes,
+// "add_ticket_note" that tool whatever it writes).
+func (g *Guard) WriteAllowed(tool string, entities ...string) bool {
 	if g.readOnly {
 		return false
 	}
-	if len(g.allow) == 0 {
+	if len(g.allow) == 0 || g.allow[strings.ToLower(tool)] {
 		return true
 	}
-	return g.allow[strings.ToLower(tool)] || (entity != "" && g.allow[strings.ToLower(entity)])
+	for _, e := range entities {
+		if e != "" && g.allow[strings.ToLower(e)] {
+			return true
+		}
+	}
+	return false
 }
 
 // policy is the first gate of every write.
@@ -116,7 +121,7 @@ func (g *Guard) policy(w Write) error {
 	if g.readOnly {
 		return fmt.Errorf("%s on %s %d refused: %w", w.Tool, w.Entity, w.ID, ErrReadOnly)
 	}
-	if !g.WriteAllowed(w.Tool, w.Entity) {
+	if !g.WriteAllowed(w.Tool, append([]string{w.Entity}, w.Writes...)...) {
 		return fmt.Errorf("%s on %s %d refused: %w", w.Tool, w.Entity, w.ID, ErrNotAllowed)
 	}
 	return nil

@@ -11,8 +11,11 @@ import (
 type Write struct {
 	Session, Tool, Entity string
 	ID                    int64
-	Changes               map[string]any
-	Sensitive             bool // the tool asks for confirmation whatever the fields
+	// Writes names the entities the write creates or changes besides Entity, the record it is
+	// checked against (add_ticket_note: TicketNotes), for the allow list.
+	Writes    []string
+	Changes   map[string]any
+	Sensitive bool // the tool asks for confirmation whatever the fields
 }
 
 // RecordRead remembers that session read the record, as the API returned it. Every read tool and

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -42,11 +43,12 @@ func TestWriteAllowed(t *testing.T) {
 		{"case-insensitive", false, "ADD_TICKET_NOTE,tickets", "add_ticket_note", "", true},
 		{"case-insensitive entity", false, "tickets", "update_ticket", "Tickets", true},
 		{"no entity: only the tool counts", false, "Tickets", "update_ticket", "", false},
+		{"any entity written suffices", false, "TicketNotes", "add_ticket_note", "Tickets,TicketNotes", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := newGuard(t, Options{ReadOnly: tt.readOnly, AllowWrites: ParseAllowList(tt.allow)})
-			assert.Equal(t, tt.want, g.WriteAllowed(tt.tool, tt.entity))
+			assert.Equal(t, tt.want, g.WriteAllowed(tt.tool, strings.Split(tt.entity, ",")...))
 			assert.Equal(t, tt.readOnly, g.ReadOnly())
 		})
 	}

@@ -29,6 +29,7 @@ func addTicketNoteTool(deps Deps) Tool {
 		input:       schema.Input[addTicketNoteInput](),
 		output:      schema.Output[writeOutput](),
 		write:       true,
+		writes:      noteWrites,
 	}, func(ctx context.Context, _ mcp.CallToolRequest, in addTicketNoteInput) (*mcp.CallToolResult, error) {
 		return addTicketNote(ctx, deps, in)
 	})
@@ -40,6 +41,7 @@ func addTicketNote(ctx context.Context, deps Deps, in addTicketNoteInput) (*mcp.
 		return nil, err
 	}
 	r := newWriteRun(ctx, deps, "add_ticket_note", "Tickets", id)
+	r.w.Writes = noteWrites
 	if err := r.policy(); err != nil {
 		return r.fail(ctx, err)
 	}
@@ -82,6 +84,10 @@ func addTicketNote(ctx context.Context, deps Deps, in addTicketNoteInput) (*mcp.
 	r.recordWrite(ctx, fresh)
 	return r.finish(ctx, outcomeApplied, fmt.Sprintf("Added note %d to %s (%s).", noteID, ticketName(fresh, id), visibility))
 }
+
+// noteWrites are what add_ticket_note writes, for the allow list: a note is the ticket's, so
+// "Tickets" allows it, and "TicketNotes" allows notes without allowing ticket changes.
+var noteWrites = []string{"Tickets", "TicketNotes"}
 
 // noteBinding is the note as the guard binds and audits it: without the ticket id, which is the record.
 func noteBinding(body autotask.Record) map[string]any {

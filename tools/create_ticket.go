@@ -50,6 +50,7 @@ func createTicketTool(deps Deps) Tool {
 		input:       schema.Input[createTicketInput](),
 		output:      schema.Output[writeOutput](),
 		write:       true,
+		writes:      []string{"Tickets"},
 	}, func(ctx context.Context, _ mcp.CallToolRequest, in createTicketInput) (*mcp.CallToolResult, error) {
 		return createTicket(ctx, deps, in)
 	})

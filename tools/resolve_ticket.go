@@ -32,6 +32,7 @@ func resolveTicketTool(deps Deps) Tool {
 		input:       schema.Input[resolveTicketInput](),
 		output:      schema.Output[writeOutput](),
 		write:       true,
+		writes:      []string{"Tickets"},
 		destructive: true,
 	}, func(ctx context.Context, _ mcp.CallToolRequest, in resolveTicketInput) (*mcp.CallToolResult, error) {
 		return resolveTicket(ctx, deps, in)

@@ -27,11 +27,13 @@ type Deps struct {
 	created *createdRecords // set by All: shared by every tool of one server
 }
 
-// Tool is one tool definition and its handler. Write tools are left out of a read-only server.
+// Tool is one tool definition and its handler. Write tools are left out of a read-only server, and
+// out of one whose allow list names neither the tool nor an entity it writes.
 type Tool struct {
 	Def     mcp.Tool
 	Handler server.ToolHandlerFunc
 	Write   bool
+	Writes  []string // the entities a write tool creates or changes
 }
 
 // constructors is the one list of tools; a new tool adds its constructor here.
@@ -65,7 +67,7 @@ func All(deps Deps) []Tool {
 // server should not even offer a write to the assistant.
 func Register(s *server.MCPServer, deps Deps) {
 	for _, t := range All(deps) {
-		if t.Write && !writesOffered(deps.Guard, t.Def.Name) {
+		if t.Write && !writesOffered(deps.Guard, t.Def.Name, t.Writes) {
 			continue
 		}
 		s.AddTool(t.Def, t.Handler)
@@ -74,8 +76,8 @@ func Register(s *server.MCPServer, deps Deps) {
 
 // writesOffered says whether a write tool is listed at all. Without a guard nothing may write: the
 // guard is the only road to a write.
-func writesOffered(g *guard.Guard, tool string) bool {
-	return g != nil && !g.ReadOnly() && g.WriteAllowed(tool, "")
+func writesOffered(g *guard.Guard, tool string, entities []string) bool {
+	return g != nil && !g.ReadOnly() && g.WriteAllowed(tool, entities...)
 }
 
 // SessionID is the MCP session of the call; "local" when there is none (the `call` subcommand).
@@ -91,6 +93,7 @@ type definition struct {
 	name, title, description string
 	input, output            json.RawMessage
 	write                    bool
+	writes                   []string // entities a write tool creates or changes: its allow-list names
 	idempotent               bool
 	destructive              bool
 }
@@ -121,6 +124,7 @@ func newTool[In any](deps Deps, d definition, h handlerFunc[In]) Tool {
 	return Tool{
 		Def:     d.tool(),
 		Write:   d.write,
+		Writes:  d.writes,
 		Handler: wrap(deps, d.name, h),
 	}
 }

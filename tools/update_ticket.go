@@ -28,6 +28,7 @@ func updateTicketTool(deps Deps) Tool {
 		input:       schema.Input[updateTicketInput](),
 		output:      schema.Output[writeOutput](),
 		write:       true,
+		writes:      []string{"Tickets"},
 		destructive: true,
 	}, func(ctx context.Context, _ mcp.CallToolRequest, in updateTicketInput) (*mcp.CallToolResult, error) {
 		return updateTicket(ctx, deps, in)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -205,23 +206,48 @@ func TestReadOnlyModeOffersAndSendsNoWrites(t *testing.T) {
 	assert.Zero(t, stats.Requests, "a refused write costs no request at all: %v", stats.ByEndpoint)
 }
 
+// An allow list names tools and/or the entities they write. What it allows is listed and may write;
+// everything else is neither listed nor, called anyway, allowed.
 func TestAllowListLimitsWriteTools(t *testing.T) {
-	env := writeEnv(t, nil, guard.Options{AllowWrites: []string{"add_ticket_note"}})
-	id := openTickets(t, env.Sandbox, false)[0]
-	readFirst(t, env.MCP, id)
-	ok(t, env.Call(t, "add_ticket_note", writeCases["add_ticket_note"].write(id)))
+	tests := []struct {
+		allow   []string
+		allowed []string
+	}{
+		{[]string{"add_ticket_note"}, []string{"add_ticket_note"}},
+		{[]string{"TicketNotes"}, []string{"add_ticket_note"}},
+		{[]string{"tickets"}, []string{"add_ticket_note", "create_ticket", "resolve_ticket", "update_ticket"}},
+		{[]string{"update_ticket", "Companies"}, []string{"update_ticket"}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.allow, ","), func(t *testing.T) {
+			env := writeEnv(t, nil, guard.Options{AllowWrites: tt.allow})
+			list, err := env.MCP.ListTools(context.Background(), mcp.ListToolsRequest{})
+			require.NoError(t, err)
+			var listed []string
+			for _, tl := range list.Tools {
+				if _, isWrite := writeCases[tl.Name]; isWrite {
+					listed = append(listed, tl.Name)
+				}
+			}
+			assert.ElementsMatch(t, tt.allowed, listed, "the write tools offered")
 
-	deps := env.Deps
-	for _, tl := range writeTools(deps) {
-		if tl.Def.Name == "add_ticket_note" {
-			continue
-		}
-		req := mcp.CallToolRequest{}
-		req.Params.Name = tl.Def.Name
-		req.Params.Arguments = writeCases[tl.Def.Name].write(id)
-		res, err := tl.Handler(context.Background(), req)
-		require.NoError(t, err)
-		failed(t, res, "does not allow")
+			id := openTickets(t, env.Sandbox, false)[0]
+			readFirst(t, env.MCP, id)
+			for _, tl := range writeTools(env.Deps) {
+				call := merge(writeCases[tl.Def.Name].write(id), "dry_run", true)
+				if slices.Contains(tt.allowed, tl.Def.Name) {
+					assert.Equal(t, "dry_run", outcomeOf(t, env.Call(t, tl.Def.Name, call)))
+					continue
+				}
+				// Not listed; its handler, called directly (as a server that listed it by mistake
+				// would), refuses too.
+				req := mcp.CallToolRequest{}
+				req.Params.Name, req.Params.Arguments = tl.Def.Name, call
+				res, err := tl.Handler(context.Background(), req)
+				require.NoError(t, err)
+				failed(t, res, "does not allow")
+			}
+		})
 	}
 }
 

@@ -115,7 +115,7 @@ func (r *writeRun) policy() error {
 	switch {
 	case g == nil || g.ReadOnly():
 		return fmt.Errorf("%s refused: %w", r.w.Tool, guard.ErrReadOnly)
-	case !g.WriteAllowed(r.w.Tool, r.w.Entity):
+	case !g.WriteAllowed(r.w.Tool, append([]string{r.w.Entity}, r.w.Writes...)...):
 		return fmt.Errorf("%s on %s refused: %w", r.w.Tool, r.w.Entity, guard.ErrNotAllowed)
 	}
 	return nil
