@@ -108,31 +108,31 @@ func writeQueryError(w http.ResponseWriter, err error) {
 	writeErrors(w, http.StatusInternalServerError, err.Error())
 }
 
+// requestQuery reads and compiles the request's query, answering the API's error when it cannot;
+// paged says whether the query returns records, so needs a page size (a count does not).
+func requestQuery(a *apiRequest, paged bool) (*compiledQuery, bool) {
+	q, err := readQuery(a)
+	if err == nil {
+		var cq *compiledQuery
+		if cq, err = compileQuery(a.meta, q, paged); err == nil {
+			return cq, true
+		}
+	}
+	writeQueryError(a.w, err)
+	return nil, false
+}
+
 // serveQuery answers POST /{Entity}/query and GET /{Entity}/query?search=.
 func (s *Sandbox) serveQuery(a *apiRequest) {
-	q, err := readQuery(a)
-	if err != nil {
-		writeQueryError(a.w, err)
-		return
+	if cq, ok := requestQuery(a, true); ok {
+		s.writePage(a, cq, cursor{Method: a.r.Method})
 	}
-	cq, err := compileQuery(a.meta, q, true)
-	if err != nil {
-		writeQueryError(a.w, err)
-		return
-	}
-	s.writePage(a, cq, cursor{Method: a.r.Method})
 }
 
 // serveCount answers /{Entity}/query/count with {"queryCount": n}.
 func (s *Sandbox) serveCount(a *apiRequest) {
-	q, err := readQuery(a)
-	if err != nil {
-		writeQueryError(a.w, err)
-		return
-	}
-	cq, err := compileQuery(a.meta, q, false)
-	if err != nil {
-		writeQueryError(a.w, err)
+	cq, ok := requestQuery(a, false)
+	if !ok {
 		return
 	}
 	a.st.mu.RLock()

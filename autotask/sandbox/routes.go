@@ -55,6 +55,34 @@ type route struct {
 
 type handlers map[string]func(*apiRequest)
 
+// add serves methods with h when the capability allows it (absent methods answer 405).
+func (hs handlers) add(ok bool, h func(*apiRequest), methods ...string) {
+	if ok {
+		for _, m := range methods {
+			hs[m] = h
+		}
+	}
+}
+
+// collection serves the writes on an entity's collection URL, which carry the id in the body.
+func (s *Sandbox) collection(hs handlers, caps capabilities) {
+	hs.add(caps.create, s.serveCreate, http.MethodPost)
+	hs.add(caps.put, s.servePut, http.MethodPut)
+	hs.add(caps.patch, s.servePatch, http.MethodPatch)
+}
+
+// record serves /.../{id}: false when the segment is not an id (no such route).
+func (s *Sandbox) record(hs handlers, rt *route, caps capabilities, seg string) bool {
+	id, ok := parseID(seg)
+	if !ok {
+		return false
+	}
+	rt.id = id
+	hs.add(caps.get, s.serveGet, http.MethodGet)
+	hs.add(caps.delete, s.serveDelete, http.MethodDelete)
+	return true
+}
+
 // resolve maps a request to its route by the capability table: a method the path lacks is
 // a 405, a path with no methods at all a 404 (POST /TicketNotes, seed 003 §7).
 func (s *Sandbox) resolve(method string, segs []string) route {
@@ -101,36 +129,22 @@ func (s *Sandbox) entityHandlers(rt *route, rest []string) handlers {
 	e := rt.entity
 	caps := e.caps
 	hs := handlers{}
-	add := func(ok bool, method string, h func(*apiRequest)) {
-		if ok {
-			hs[method] = h
-		}
-	}
 	switch {
 	case len(rest) == 0:
-		add(caps.create, http.MethodPost, s.serveCreate)
-		add(caps.put, http.MethodPut, s.servePut)
-		add(caps.patch, http.MethodPatch, s.servePatch)
+		s.collection(hs, caps)
 	case len(rest) == 1 && strings.EqualFold(rest[0], "query"):
-		add(caps.query, http.MethodGet, s.serveQuery)
-		add(caps.query, http.MethodPost, s.serveQuery)
+		hs.add(caps.query, s.serveQuery, http.MethodGet, http.MethodPost)
 	case len(rest) == 2 && strings.EqualFold(rest[0], "query") && strings.EqualFold(rest[1], "count"):
-		add(caps.count, http.MethodGet, s.serveCount)
-		add(caps.count, http.MethodPost, s.serveCount)
+		hs.add(caps.count, s.serveCount, http.MethodGet, http.MethodPost)
 	case len(rest) == 2 && strings.EqualFold(rest[0], "query") && strings.EqualFold(rest[1], "next"):
 		// A cursor answers only the method of the query that made it (checked in serveNext).
-		add(caps.query, http.MethodGet, s.serveNext)
-		add(caps.query, http.MethodPost, s.serveNext)
+		hs.add(caps.query, s.serveNext, http.MethodGet, http.MethodPost)
 	case strings.EqualFold(rest[0], "entityInformation"):
 		addMetadataHandlers(hs, caps.entityInfo, rest[1:], s)
 	case len(rest) == 1:
-		id, ok := parseID(rest[0])
-		if !ok {
+		if !s.record(hs, rt, caps, rest[0]) {
 			return nil
 		}
-		rt.id = id
-		add(caps.get, http.MethodGet, s.serveGet)
-		add(caps.delete, http.MethodDelete, s.serveDelete)
 	default:
 		pid, ok := parseID(rest[0])
 		ch, found := theCatalog().child(e.name, rest[1])
@@ -147,27 +161,16 @@ func (s *Sandbox) entityHandlers(rt *route, rest []string) handlers {
 func (s *Sandbox) childHandlers(rt *route, rest []string) handlers {
 	caps := rt.child.caps
 	hs := handlers{}
-	add := func(ok bool, method string, h func(*apiRequest)) {
-		if ok {
-			hs[method] = h
-		}
-	}
 	switch {
 	case len(rest) == 0:
-		add(caps.query, http.MethodGet, s.serveChildList)
-		add(caps.create, http.MethodPost, s.serveCreate)
-		add(caps.put, http.MethodPut, s.servePut)
-		add(caps.patch, http.MethodPatch, s.servePatch)
+		hs.add(caps.query, s.serveChildList, http.MethodGet)
+		s.collection(hs, caps)
 	case strings.EqualFold(rest[0], "entityInformation"):
 		addMetadataHandlers(hs, caps.entityInfo, rest[1:], s)
 	case len(rest) == 1:
-		id, ok := parseID(rest[0])
-		if !ok {
+		if !s.record(hs, rt, caps, rest[0]) {
 			return nil
 		}
-		rt.id = id
-		add(caps.get, http.MethodGet, s.serveGet)
-		add(caps.delete, http.MethodDelete, s.serveDelete)
 	}
 	return hs
 }
