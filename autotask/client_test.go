@@ -1,11 +1,9 @@
 package autotask_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
+	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 )
 
 func TestImpersonationResourceIDIsSent(t *testing.T) {
@@ -58,29 +57,11 @@ func TestHourlyBudgetPacesRequests(t *testing.T) {
 	assert.Equal(t, 3, tn.endpointCount("POST Tickets/query/count"))
 }
 
-// syncBuffer is a log sink safe for the client's concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestSecretNeverLoggedOrInErrors(t *testing.T) {
 	const secret = "Hunter2-very-secret"
 	creds := sandbox.Credentials{Username: "api@example.com", Secret: secret, IntegrationCode: "INTEGRATION-CODE-1"}
 	tn := newTenant(t, sandbox.Options{Credentials: creds})
-	var logs syncBuffer
+	var logs testenv.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	discover := func(cfg *autotask.Config) {
 		cfg.Username, cfg.Secret, cfg.IntegrationCode = creds.Username, creds.Secret, creds.IntegrationCode

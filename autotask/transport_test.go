@@ -15,6 +15,7 @@ import (
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
+	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 )
 
 func TestBadCredentials(t *testing.T) {
@@ -210,7 +211,7 @@ func TestWriteRetriedWhenNeverSent(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var logs syncBuffer
+			var logs testenv.Buffer
 			c := tn.client(t, func(cfg *autotask.Config) {
 				cfg.APIURL = "http://" + addr + "/ATServicesRest/"
 				cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

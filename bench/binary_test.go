@@ -20,6 +20,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
+	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 )
 
 // The benchmarks that measure the process (memory, HTTP sessions) run the real binary, built once
@@ -90,14 +91,14 @@ func serverOnlyEnv(tb testing.TB, st *stack) []string {
 type process struct {
 	mcp    *client.Client
 	cmd    *exec.Cmd
-	stderr *syncBuffer
+	stderr *testenv.Buffer
 }
 
 // startStdio runs the binary on stdio with GODEBUG=gctrace=1, so its stderr tells the live heap
 // after each collection, and waits until initialize is answered and the tools are listed.
 func startStdio(tb testing.TB, env []string, args ...string) *process {
 	tb.Helper()
-	p := &process{stderr: &syncBuffer{}}
+	p := &process{stderr: &testenv.Buffer{}}
 	env = append(env, "GODEBUG=gctrace=1")
 	tr := transport.NewStdioWithOptions(serverBinary(tb), env, args,
 		// Not exec.CommandContext: Start's context only bounds the start, the process outlives it.
@@ -165,28 +166,4 @@ func (p *process) liveHeapSince(mark int) float64 {
 		}
 	}
 	return least
-}
-
-// syncBuffer collects a process's stderr while the benchmark reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) Len() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Len()
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
+	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 )
 
 const (
@@ -112,7 +113,7 @@ var servingURL = regexp.MustCompile(`url=(http://\S+/mcp)`)
 // startHTTP runs the binary on Streamable HTTP on a free loopback port and returns its MCP URL.
 func startHTTP(tb testing.TB, env []string) (string, *exec.Cmd) {
 	tb.Helper()
-	stderr := &syncBuffer{}
+	stderr := &testenv.Buffer{}
 	cmd := exec.Command(serverBinary(tb), "--transport", "http", "--addr", "127.0.0.1:0")
 	cmd.Env = env
 	cmd.Stderr = stderr

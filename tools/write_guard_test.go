@@ -1,12 +1,10 @@
 package tools_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -251,24 +249,11 @@ func TestAllowListLimitsWriteTools(t *testing.T) {
 	}
 }
 
-// lockedBuffer collects audit lines written from the server's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) lines(t *testing.T) []map[string]any {
+// auditLines parses the audit lines the server's goroutines wrote to b.
+func auditLines(t *testing.T, b *testenv.Buffer) []map[string]any {
 	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(l.b.String()), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
 		if line == "" {
 			continue
 		}
@@ -281,7 +266,7 @@ func (l *lockedBuffer) lines(t *testing.T) []map[string]any {
 
 // Every attempt, allowed or refused, is one audit line, and the confirmation token never is.
 func TestWriteAttemptsAreAudited(t *testing.T) {
-	audit := &lockedBuffer{}
+	audit := &testenv.Buffer{}
 	env := writeEnv(t, nil, guard.Options{Audit: audit})
 	id := openTickets(t, env.Sandbox, false)[0]
 
@@ -292,7 +277,7 @@ func TestWriteAttemptsAreAudited(t *testing.T) {
 	tok := tokenOf(t, env.Call(t, "update_ticket", args("ticket_id", id, "changes", args("status", "Waiting Customer"))))
 	ok(t, env.Call(t, "update_ticket", args("ticket_id", id, "changes", args("status", "Waiting Customer"), "confirm", tok)))
 
-	lines := audit.lines(t)
+	lines := auditLines(t, audit)
 	var outcomes []string
 	for _, l := range lines {
 		outcomes = append(outcomes, l["outcome"].(string))

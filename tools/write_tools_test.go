@@ -109,7 +109,7 @@ func TestAddTicketNoteOutcomeUnknown(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			audit := &lockedBuffer{}
+			audit := &testenv.Buffer{}
 			env := writeEnv(t, nil, guard.Options{Audit: audit})
 			id := openTickets(t, env.Sandbox, false)[0]
 			readFirst(t, env.MCP, id)
@@ -126,7 +126,7 @@ func TestAddTicketNoteOutcomeUnknown(t *testing.T) {
 			}
 			assert.Len(t, notesOf(env.Sandbox, id), notes+tt.wantAdded, "sent once: never retried")
 			assert.Equal(t, 1, env.Sandbox.Stats().ByEndpoint["POST Tickets/{id}/Notes"])
-			lines := audit.lines(t)
+			lines := auditLines(t, audit)
 			assert.Equal(t, tt.wantAudit, lines[len(lines)-1]["outcome"])
 		})
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
+	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 )
 
 // TestCall runs `autotask-mcp call` as a user would on a fresh clone: no credentials.
@@ -84,7 +85,7 @@ func TestSandboxCommandAndCheck(t *testing.T) {
 	cmd.Env = testEnv(t)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	stderr := &syncBuffer{}
+	stderr := &testenv.Buffer{}
 	cmd.Stderr = stderr
 	require.NoError(t, cmd.Start())
 	exited := make(chan error, 1)

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,6 +21,8 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.json from the current output")
@@ -68,24 +69,6 @@ func testEnv(t testing.TB, extra ...string) []string {
 	return append(env, extra...)
 }
 
-// syncBuffer collects a process's stderr while tests read it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // runBinary runs the binary to completion and returns stdout, stderr and exit status.
 func runBinary(t testing.TB, env []string, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
@@ -110,9 +93,9 @@ func runBinary(t testing.TB, env []string, stdin string, args ...string) (stdout
 
 // stdioClient starts the binary as an MCP server on stdio and returns a started
 // client; its stderr is collected in the returned buffer.
-func stdioClient(t *testing.T, env []string, args ...string) (*client.Client, *syncBuffer) {
+func stdioClient(t *testing.T, env []string, args ...string) (*client.Client, *testenv.Buffer) {
 	t.Helper()
-	stderr := &syncBuffer{}
+	stderr := &testenv.Buffer{}
 	c, err := client.NewStdioMCPClientWithOptions(binPath, nil, args,
 		transport.WithCommandFunc(func(ctx context.Context, command string, _ []string, args []string) (*exec.Cmd, error) {
 			cmd := exec.CommandContext(ctx, command, args...)
@@ -134,7 +117,7 @@ type httpServer struct {
 	cmd    *exec.Cmd
 	URL    string // the MCP endpoint, e.g. http://127.0.0.1:41234/mcp
 	Base   string // http://127.0.0.1:41234
-	Stderr *syncBuffer
+	Stderr *testenv.Buffer
 	exited chan error
 }
 
@@ -151,7 +134,7 @@ func startHTTPServer(t *testing.T, env []string, transportName string, args ...s
 	pipe, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
-	s := &httpServer{cmd: cmd, Stderr: &syncBuffer{}, exited: make(chan error, 1)}
+	s := &httpServer{cmd: cmd, Stderr: &testenv.Buffer{}, exited: make(chan error, 1)}
 
 	found := make(chan string, 1)
 	go func() {

@@ -27,6 +27,7 @@ import (
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
+	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 )
 
 // Every credential the binaries under test are given, right or wrong. Each holds symbols
@@ -193,8 +194,8 @@ type leakSession struct {
 	name      string
 	c         *client.Client
 	cmd       *exec.Cmd
-	stdout    *syncBuffer
-	stderr    *syncBuffer
+	stdout    *testenv.Buffer
+	stderr    *testenv.Buffer
 	auditPath string
 	counts    *leakCounts
 	closed    bool
@@ -206,8 +207,8 @@ func startLeakSession(t *testing.T, name string, env []string, counts *leakCount
 	t.Helper()
 	s := &leakSession{
 		name:      name,
-		stdout:    &syncBuffer{},
-		stderr:    &syncBuffer{},
+		stdout:    &testenv.Buffer{},
+		stderr:    &testenv.Buffer{},
 		auditPath: filepath.Join(t.TempDir(), "audit.jsonl"),
 		counts:    counts,
 		copied:    make(chan struct{}),
