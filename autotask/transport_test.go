@@ -335,7 +335,7 @@ func TestWriteFailureKinds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tn := newTenant(t, sandbox.Options{})
-			c := tn.client(t, func(cfg *autotask.Config) { cfg.AttemptTimeout = 200 * time.Millisecond })
+			c := tn.client(t, func(cfg *autotask.Config) { cfg.AttemptTimeout = time.Second })
 			id := tn.anyTicketID(t)
 			notesBefore := tn.sb.Count("TicketNotes")
 			tn.sb.Faults().Script(tt.method, "Tickets", 1, tt.fault)
@@ -370,7 +370,7 @@ func TestWriteFailureKinds(t *testing.T) {
 
 func TestHungReadIsAbandonedAndRetried(t *testing.T) {
 	tn := newTenant(t, sandbox.Options{})
-	c := tn.client(t, func(cfg *autotask.Config) { cfg.AttemptTimeout = 200 * time.Millisecond })
+	c := tn.client(t, func(cfg *autotask.Config) { cfg.AttemptTimeout = time.Second })
 	tn.sb.Faults().Script("GET", "Tickets", 1, sandbox.Fault{Kind: sandbox.FaultHang})
 	rec, err := c.GetTicket(testCtx(t), tn.anyTicketID(t))
 	require.NoError(t, err, "the attempt's own timeout is a lost answer, not the caller giving up")
