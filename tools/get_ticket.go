@@ -218,71 +218,56 @@ func addTicketIncludes(ctx context.Context, deps Deps, rec autotask.Record, incl
 	if len(includes) == 0 {
 		return
 	}
-	id := rec.ID()
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	fail := func(name string, err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if out.IncludeErrors == nil {
-			out.IncludeErrors = map[string]string{}
-		}
-		out.IncludeErrors[name] = describeError(err)
-	}
-	untrusted := func(section string, hasText bool) {
-		mu.Lock()
-		defer mu.Unlock()
-		out.Untrusted.add(section, hasText)
-	}
 	for _, inc := range includes {
 		wg.Go(func() {
-			switch inc {
-			case includeNotes:
-				notes, text, err := ticketNotesOf(ctx, deps, id)
-				if err != nil {
-					fail(inc, err)
-					return
-				}
-				mu.Lock()
-				out.Notes = notes
-				mu.Unlock()
-				untrusted(includeNotes, text)
-			case includeTimeEntries:
-				te, text, err := ticketTimeOf(ctx, deps, id)
-				if err != nil {
-					fail(inc, err)
-					return
-				}
-				mu.Lock()
-				out.TimeEntries = te
-				mu.Unlock()
-				untrusted(includeTimeEntries, text)
-			case includeCompany, includeContact:
-				entity, field, fields := "Companies", "companyID", companyFields
-				if inc == includeContact {
-					entity, field, fields = "Contacts", "contactID", contactFields
-				}
-				refID, ok := rec.Int(field)
-				if !ok || refID <= 0 {
-					return // the ticket has none: nothing to add, nothing wrong
-				}
-				summary, text, err := relatedSummary(ctx, deps, entity, refID, fields)
-				if err != nil {
-					fail(inc, err)
-					return
-				}
-				mu.Lock()
-				if inc == includeCompany {
-					out.Company = summary
-				} else {
-					out.Contact = summary
-				}
-				mu.Unlock()
-				untrusted(inc, text)
+			set, text, err := readInclude(ctx, deps, rec, inc, out)
+			if set == nil && err == nil {
+				return
 			}
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if out.IncludeErrors == nil {
+					out.IncludeErrors = map[string]string{}
+				}
+				out.IncludeErrors[inc] = describeError(err)
+				return
+			}
+			set()
+			out.Untrusted.add(inc, text)
 		})
 	}
 	wg.Wait()
+}
+
+// readInclude reads one include of a ticket; set stores it in out and is called under the
+// caller's lock. Neither set nor an error: the ticket has nothing to include (no contact).
+func readInclude(ctx context.Context, deps Deps, rec autotask.Record, inc string, out *getTicketOutput) (set func(), text bool, err error) {
+	switch inc {
+	case includeNotes:
+		notes, text, err := ticketNotesOf(ctx, deps, rec.ID())
+		return func() { out.Notes = notes }, text, err
+	case includeTimeEntries:
+		te, text, err := ticketTimeOf(ctx, deps, rec.ID())
+		return func() { out.TimeEntries = te }, text, err
+	case includeCompany, includeContact:
+		entity, field, fields := "Companies", "companyID", companyFields
+		if inc == includeContact {
+			entity, field, fields = "Contacts", "contactID", contactFields
+		}
+		refID, ok := rec.Int(field)
+		if !ok || refID <= 0 {
+			return nil, false, nil
+		}
+		summary, text, err := relatedSummary(ctx, deps, entity, refID, fields)
+		if inc == includeCompany {
+			return func() { out.Company = summary }, text, err
+		}
+		return func() { out.Contact = summary }, text, err
+	}
+	return nil, false, nil
 }
 
 func ticketNotesOf(ctx context.Context, deps Deps, ticketID int64) (*ticketNotes, bool, error) {

@@ -287,3 +287,18 @@ func rawItem(t *testing.T, env *testenv.Env, entity string, id int64) []byte {
 	require.True(t, strings.HasPrefix(string(body), `{"item":`), "a get envelope: %.80s", body)
 	return body
 }
+
+// A failed include is reported beside the ticket; the ticket and the other includes still come back.
+func TestGetTicketReportsAFailedInclude(t *testing.T) {
+	env := newEnv(t)
+	id, _ := firstTicket(t, env)
+	env.Sandbox.Faults().Script("POST", "TimeEntries/query", 10, sandbox.Fault{Kind: sandbox.FaultStatus, Status: 503})
+	out := ok(t, env.Call(t, "get_ticket", args("ticket_id", id, "include", []any{"notes", "time_entries", "company"})))
+	assert.NotEmpty(t, out["ticket"])
+	assert.Contains(t, out, "notes")
+	assert.Contains(t, out, "company")
+	assert.NotContains(t, out, "time_entries")
+	errs, _ := out["include_errors"].(map[string]any)
+	assert.Contains(t, errs["time_entries"], "did not answer properly", "the failure says what happened")
+	assert.Len(t, errs, 1)
+}
