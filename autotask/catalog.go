@@ -7,7 +7,7 @@ import (
 	"sync"
 )
 
-//go:generate go run ../internal/specgen -spec ../../shared/autotask-api -catalog catalog_gen.go -fields sandbox/specfields_gen.json
+//go:generate go run ../internal/specgen -spec ../internal/spec/autotask-api -catalog catalog_gen.go -fields sandbox/specfields_gen.json
 
 // Capabilities says which operations the API offers for an entity or a child route.
 type Capabilities struct {
@@ -212,13 +212,6 @@ func nameDistance(a, b string) int {
 		d = min(d, max(1, (len(long)-len(short))/3))
 	}
 	return d
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
 
 // editDistance is the Levenshtein distance over bytes; names here are ASCII.

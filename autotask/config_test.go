@@ -150,7 +150,7 @@ func TestConfigNeverShowsSecret(t *testing.T) {
 		"%v":     fmt.Sprintf("%v", cfg),
 		"%+v":    fmt.Sprintf("%+v", cfg),
 		"%#v":    fmt.Sprintf("%#v", cfg),
-		"%s ptr": fmt.Sprintf("%s", &cfg),
+		"%s ptr": fmt.Sprintf("%s", &cfg), //lint:ignore S1025 what fmt's %s verb prints is the point
 		"slog":   logged.String(),
 		"json":   string(jsonBytes),
 	}

@@ -80,17 +80,6 @@ func (c *catalog) child(parent, segment string) (*childRoute, bool) {
 	return ch, ok
 }
 
-// createParent is the child route through which an entity is created when the top level
-// refuses it (TicketNotes -> Tickets/{id}/Notes).
-func (c *catalog) createParent(entity string) (*childRoute, bool) {
-	for _, ch := range c.byEntity[entity] {
-		if ch.caps.create {
-			return ch, true
-		}
-	}
-	return nil, false
-}
-
 // effective merges the top-level capabilities with those of every child route serving the
 // entity; entityInformation reports these (TicketNotes "canCreate" is true, seed 003 §7).
 func (c *catalog) effective(e *entityRoute) capabilities {

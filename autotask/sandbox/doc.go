@@ -5,7 +5,7 @@
 // # What it simulates
 //
 //   - Every entity and child route of the vendor spec (routes_gen.go, generated from
-//     ../../../shared/autotask-api by `go generate ./autotask/sandbox`): query (POST, and GET
+//     internal/spec/autotask-api by `go generate ./autotask/sandbox`): query (POST, and GET
 //     with search=), query/count, get by id, create/PUT/PATCH on the collection URL with the
 //     id in the body, DELETE by id, /{Parent}/{parentId}/{Child}[/{id}], entityInformation,
 //     /fields and /userDefinedFields. The capability table decides which methods exist: a

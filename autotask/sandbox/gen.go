@@ -1,3 +1,3 @@
 package sandbox
 
-//go:generate go run ./internal/routegen -spec ../../../shared/autotask-api -out routes_gen.go
+//go:generate go run ./internal/routegen -spec ../../internal/spec/autotask-api -out routes_gen.go

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -25,13 +26,15 @@ type writeBody struct {
 func readWriteBody(r *http.Request) (map[string]any, error) {
 	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 	if err != nil {
-		return nil, fmt.Errorf("Unable to read the request body.")
+		//lint:ignore ST1005 the API's own wording, sent to the client as it is
+		return nil, errors.New("Unable to read the request body.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var body map[string]any
 	if err := dec.Decode(&body); err != nil || body == nil {
-		return nil, fmt.Errorf("The request body must be a JSON object.")
+		//lint:ignore ST1005 the API's own wording, sent to the client as it is
+		return nil, errors.New("The request body must be a JSON object.")
 	}
 	return body, nil
 }

@@ -1,12 +1,18 @@
 // Package spec reads the vendor's description of ATServicesRest V1.0 (the Swagger spec and the
-// per-entity capability table in ../shared/autotask-api) for the project's generators. The
+// per-entity capability table, kept in autotask-api/ beside this file with their source and
+// licence notes) for the project's generators. The
 // client's catalog and the sandbox's route table are generated separately, so the sandbox stays
 // the API's twin rather than the client's, but both read the spec the same way through here.
 package spec
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -72,13 +78,19 @@ type Spec struct {
 	Children    []ChildRoute
 }
 
-// Load reads atservicesrest-v1.swagger.json and entity-capabilities.json from dir.
+// Load reads atservicesrest-v1.swagger.json (or its gzip-compressed .json.gz, the form the
+// repository keeps: 3 MB of minified JSON compress to 73 KB) and entity-capabilities.json from dir.
 func Load(dir string) (*Spec, error) {
 	var swagger struct {
 		Paths       map[string]map[string]operation `json:"paths"`
 		Definitions map[string]Definition           `json:"definitions"`
 	}
-	if err := readJSON(filepath.Join(dir, "atservicesrest-v1.swagger.json"), &swagger); err != nil {
+	if err := readJSON(filepath.Join(dir, "atservicesrest-v1.swagger.json"), &swagger); errors.Is(err, fs.ErrNotExist) {
+		err = readJSON(filepath.Join(dir, "atservicesrest-v1.swagger.json.gz"), &swagger)
+		if err != nil {
+			return nil, err
+		}
+	} else if err != nil {
 		return nil, err
 	}
 	var table struct {
@@ -198,6 +210,15 @@ func readJSON(path string, v any) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
+	}
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
+		if data, err = io.ReadAll(zr); err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("decode %s: %w", path, err)

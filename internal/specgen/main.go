@@ -31,7 +31,7 @@ type specEntity struct {
 }
 
 func main() {
-	specDir := flag.String("spec", "../../shared/autotask-api", "folder with atservicesrest-v1.swagger.json and entity-capabilities.json")
+	specDir := flag.String("spec", "internal/spec/autotask-api", "folder with atservicesrest-v1.swagger.json and entity-capabilities.json")
 	catalogOut := flag.String("catalog", "autotask/catalog_gen.go", "Go file to write the entity catalog to")
 	fieldsOut := flag.String("fields", "autotask/sandbox/specfields_gen.json", "JSON file to write the per-entity spec fields to")
 	flag.Parse()
