@@ -57,6 +57,9 @@ type Config struct {
 	ThresholdInterval                 time.Duration // how often ThresholdInformation is polled; default 5m; < 0 disables
 	RetryBaseDelay                    time.Duration // default 250ms (tests set it small)
 	AttemptTimeout                    time.Duration // one request's time to answer; default 30s
+	// Now is the clock of the metadata cache, the threshold poll and Retry-After dates; default
+	// time.Now. Tests move it instead of sleeping.
+	Now func() time.Time
 }
 
 // ConfigFromEnv reads the AUTOTASK_* variables of the process environment.
@@ -280,6 +283,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.AttemptTimeout <= 0 {
 		c.AttemptTimeout = DefaultAttemptTimeout
+	}
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 	return c, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -86,4 +87,27 @@ func (tn *tenant) anyTicketID(t *testing.T) int64 {
 	ids := tn.sb.IDs("Tickets")
 	require.NotEmpty(t, ids)
 	return ids[len(ids)/2]
+}
+
+// fakeClock is a Config.Now that moves only when a test moves it, so cache expiry and poll
+// intervals are tested without sleeping.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
+}
+
+func (f *fakeClock) Now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+func (f *fakeClock) Advance(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.now = f.now.Add(d)
 }

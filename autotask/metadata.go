@@ -159,7 +159,7 @@ func (c *Client) Metadata(ctx context.Context, entity string) (*Metadata, error)
 	cache := &c.meta
 	for {
 		cache.mu.Lock()
-		if ent, ok := cache.entries[key]; ok && time.Since(ent.fetched) < c.cfg.MetadataTTL {
+		if ent, ok := cache.entries[key]; ok && c.cfg.Now().Sub(ent.fetched) < c.cfg.MetadataTTL {
 			cache.mu.Unlock()
 			return ent.m, nil
 		}
@@ -187,7 +187,7 @@ func (c *Client) Metadata(ctx context.Context, entity string) (*Metadata, error)
 		cache.mu.Lock()
 		delete(cache.inflight, key)
 		if err == nil && gen == cache.gen {
-			cache.entries[key] = metadataEntry{m: m, fetched: time.Now()}
+			cache.entries[key] = metadataEntry{m: m, fetched: c.cfg.Now()}
 		}
 		cache.mu.Unlock()
 		call.m, call.err = m, err

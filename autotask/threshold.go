@@ -36,7 +36,7 @@ func (c *Client) maybePollThreshold() {
 	if interval < 0 {
 		return
 	}
-	now := time.Now().UnixNano()
+	now := c.cfg.Now().UnixNano()
 	last := c.lastThresholdCheck.Load()
 	if last != 0 && now-last < int64(interval) {
 		return

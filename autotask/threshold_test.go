@@ -43,33 +43,37 @@ func TestThresholdSlowsDownProgressively(t *testing.T) {
 
 func TestThresholdPolledInBackgroundAndStoppedByClose(t *testing.T) {
 	tn := newTenant(t, sandbox.Options{})
+	clock := newFakeClock()
 	c, err := autotask.New(func() autotask.Config {
 		cfg := tn.config(t)
-		cfg.ThresholdInterval = 20 * time.Millisecond
+		cfg.ThresholdInterval, cfg.Now = 5*time.Minute, clock.Now
 		return cfg
 	}())
 	require.NoError(t, err)
 	ctx := testCtx(t)
+	polls := func() int { return tn.endpointCount("GET ThresholdInformation") }
+	count := func() {
+		t.Helper()
+		_, err := c.Count(ctx, "Tickets", nil)
+		require.NoError(t, err)
+	}
 
-	_, err = c.Count(ctx, "Tickets", nil)
-	require.NoError(t, err)
-	require.Eventually(t, func() bool { return tn.endpointCount("GET ThresholdInformation") == 1 }, 5*time.Second, 5*time.Millisecond,
+	count()
+	require.Eventually(t, func() bool { return polls() == 1 }, 5*time.Second, 5*time.Millisecond,
 		"the first request starts a poll")
 
-	// No poll without requests: an idle client spends nothing.
-	time.Sleep(60 * time.Millisecond)
-	assert.Equal(t, 1, tn.endpointCount("GET ThresholdInformation"))
-
-	// Within the interval requests do not poll again; after it, one does.
-	_, err = c.Count(ctx, "Tickets", nil)
-	require.NoError(t, err)
-	require.Eventually(t, func() bool { return tn.endpointCount("GET ThresholdInformation") == 2 }, 5*time.Second, 5*time.Millisecond)
+	// Polls ride on requests, never on a timer, so an idle client spends nothing. Within the
+	// interval a request does not poll again; after it, one does.
+	clock.Advance(4 * time.Minute)
+	count()
+	clock.Advance(time.Minute)
+	count()
+	require.Eventually(t, func() bool { return polls() == 2 }, 5*time.Second, 5*time.Millisecond)
 
 	require.NoError(t, c.Close())
 	require.NoError(t, c.Close(), "Close is idempotent")
-	time.Sleep(30 * time.Millisecond)
-	_, err = c.Count(ctx, "Tickets", nil)
-	require.NoError(t, err, "requests still work after Close")
-	time.Sleep(30 * time.Millisecond)
-	assert.Equal(t, 2, tn.endpointCount("GET ThresholdInformation"), "no poll after Close")
+	assert.Equal(t, 2, polls(), "one poll per interval, and Close waited for any in flight")
+	clock.Advance(time.Hour)
+	count()
+	assert.Equal(t, 2, polls(), "requests still work after Close, and start no poll")
 }
