@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"flag"
 	"io"
@@ -149,8 +150,9 @@ func TestSandboxCommandAndCheck(t *testing.T) {
 	}
 }
 
-// TestToolsGolden pins what the assistant sees: any change to a tool's name,
-// description or schemas must show up as a reviewed diff of testdata/tools.golden.json.
+// TestToolsGolden pins what the assistant sees: any change to a tool's name, description
+// or schemas must show up as a reviewed diff of testdata/tools/NAME.json, one file per
+// tool so the diff names the tool that changed.
 // Regenerate with: go test ./cmd/autotask-mcp -run TestToolsGolden -update
 func TestToolsGolden(t *testing.T) {
 	t.Parallel()
@@ -158,13 +160,41 @@ func TestToolsGolden(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	assert.Empty(t, stderr, "tools prints nothing on stderr")
 
-	golden := filepath.Join("testdata", "tools.golden.json")
-	if *update {
-		require.NoError(t, os.WriteFile(golden, []byte(stdout), 0o644))
+	var listed []json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(stdout), &listed))
+	dir := filepath.Join("testdata", "tools")
+	const regenerate = "review, then go test ./cmd/autotask-mcp -run TestToolsGolden -update"
+	seen := map[string]bool{}
+	for _, raw := range listed {
+		var tool struct {
+			Name string `json:"name"`
+		}
+		require.NoError(t, json.Unmarshal(raw, &tool))
+		seen[tool.Name+".json"] = true
+		var pretty bytes.Buffer
+		require.NoError(t, json.Indent(&pretty, raw, "", "  "))
+		pretty.WriteByte('\n')
+		golden := filepath.Join(dir, tool.Name+".json")
+		if *update {
+			require.NoError(t, os.MkdirAll(dir, 0o755))
+			require.NoError(t, os.WriteFile(golden, pretty.Bytes(), 0o644))
+		}
+		want, err := os.ReadFile(golden)
+		require.NoError(t, err, "new tool %s: %s", tool.Name, regenerate)
+		assert.Equal(t, string(want), pretty.String(), "tool %s changed: %s", tool.Name, regenerate)
 	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err, "run with -update to create it")
-	assert.Equal(t, string(want), stdout, "tools changed: review, then go test ./cmd/autotask-mcp -run TestToolsGolden -update")
+	files, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, f := range files {
+		if seen[f.Name()] {
+			continue
+		}
+		if *update {
+			require.NoError(t, os.Remove(filepath.Join(dir, f.Name())))
+			continue
+		}
+		t.Errorf("%s pins a tool the server no longer lists: %s", filepath.Join(dir, f.Name()), regenerate)
+	}
 }
 
 // TestToolSchemas checks what the golden file pins: every tool is described and
