@@ -25,7 +25,7 @@ import (
 	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden.json from the current output")
+var update = flag.Bool("update", false, "rewrite the snapshots in testdata/ from the current output")
 
 // binPath is the real binary, built once per test run by TestMain.
 var binPath string
