@@ -1,10 +1,13 @@
 package tools_test
 
 import (
+	"context"
 	"errors"
+	"sync"
 	"testing"
 	"unicode"
 
+	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -275,6 +278,72 @@ func TestConfirmationQuestionSanitisesTitle(t *testing.T) {
 			require.Len(t, asked, 1, "the person is asked once")
 			assertCleanQuestion(t, asked[0])
 			assertClean(t, res)
+		})
+	}
+}
+
+// colleagueWhileAsked is a person who takes their time: while the question is open, meanwhile
+// runs (a colleague changes the ticket in Autotask), then the person accepts.
+type colleagueWhileAsked struct {
+	mu        sync.Mutex
+	meanwhile func() error
+	errs      []error
+	asked     int
+}
+
+func (c *colleagueWhileAsked) Elicit(context.Context, mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.asked++
+	if err := c.meanwhile(); err != nil {
+		c.errs = append(c.errs, err)
+	}
+	return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionAccept}}, nil
+}
+
+// A person may take minutes to answer. What a colleague changed on the ticket meanwhile survives
+// the accepted write: the write either keeps it or is refused as a conflict, never PUTs the ticket
+// as it was before the question.
+func TestAcceptedChangeKeepsWhatChangedWhileAsking(t *testing.T) {
+	const outsidePriority, outsideDescription = int64(4), "Colleague: the customer called back, it is the fuser."
+	calls := []struct {
+		tool      string
+		call      func(id int64) map[string]any
+		newStatus int64
+	}{
+		{"update_ticket", func(id int64) map[string]any {
+			return args("ticket_id", id, "changes", args("status", "Waiting Customer"))
+		}, statusWaiting},
+		{"resolve_ticket", func(id int64) map[string]any {
+			return args("ticket_id", id, "resolution", "Replaced the toner.", "note", "Toner replaced on site.")
+		}, statusComplete},
+	}
+	for _, c := range calls {
+		t.Run(c.tool, func(t *testing.T) {
+			person := &colleagueWhileAsked{}
+			env := testenv.New(t, testenv.Options{MCPClientOptions: []client.ClientOption{client.WithElicitationHandler(person)}})
+			id := openTickets(t, env.Sandbox, false)[0]
+			require.NoError(t, env.Sandbox.Modify("Tickets", id, map[string]any{"status": statusInProgress, "priority": 2}))
+			person.meanwhile = func() error {
+				return env.Sandbox.Modify("Tickets", id, map[string]any{"priority": outsidePriority, "description": outsideDescription})
+			}
+			readFirst(t, env.MCP, id)
+			notes := len(notesOf(env.Sandbox, id))
+
+			res := env.Call(t, c.tool, c.call(id))
+
+			require.Equal(t, 1, person.asked, "the person is asked once")
+			require.Empty(t, person.errs, "the colleague's change was made")
+			after := ticketRecord(t, env.Sandbox, id)
+			assert.Equal(t, outsidePriority, after["priority"], "the colleague's priority survives: %s", testenv.Text(res))
+			assert.Equal(t, outsideDescription, after["description"], "the colleague's description survives")
+			if res.IsError {
+				failed(t, res, "changed since", "nothing was written")
+				assert.Equal(t, int64(statusInProgress), after["status"], "a refused write leaves the status")
+				assert.Len(t, notesOf(env.Sandbox, id), notes, "a refused resolve adds no note")
+				return
+			}
+			assert.Equal(t, c.newStatus, after["status"], "the accepted change is applied")
 		})
 	}
 }
