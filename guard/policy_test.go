@@ -112,3 +112,55 @@ func TestNeedsConfirmation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) { assert.Equal(t, tt.want, g.NeedsConfirmation(tt.w)) })
 	}
 }
+
+// Read-only refuses every write at the guard itself, whatever the tool, the entity it is checked
+// against or the entities it writes, and even when the allow list names them. The tools refuse
+// before the guard is asked, so only calling Check and IssueToken directly shows the guard's own
+// refusal. The same calls on a writable guard go through, so the refusal is read-only's alone.
+func TestReadOnlyRefusesEveryWriteAtTheGuard(t *testing.T) {
+	writes := []Write{
+		{Tool: "add_ticket_note", Entity: "Tickets", Writes: []string{"Tickets", "TicketNotes"}},
+		{Tool: "add_ticket_note", Entity: "TicketNotes"},
+		{Tool: "add_ticket_note", Entity: "TicketNotes", Writes: []string{"TicketNotes"}},
+		{Tool: "update_ticket", Entity: "Tickets"},
+		{Tool: "resolve_ticket", Entity: "Tickets", Writes: []string{"Tickets", "TicketNotes"}},
+		{Tool: "create_ticket", Entity: "Tickets"},
+	}
+	for _, w := range writes {
+		w.Session, w.ID = session, 42
+		w.Changes = map[string]any{"title": "Printer replaced", "status": 5}
+		allowed := append([]string{w.Tool, w.Entity}, w.Writes...)
+		name := w.Tool + " on " + w.Entity
+		if len(w.Writes) > 0 {
+			name += " writing " + strings.Join(w.Writes, ",")
+		}
+		t.Run(name, func(t *testing.T) {
+			for _, tt := range []struct {
+				name    string
+				opts    Options
+				wantErr error
+			}{
+				{"writable", Options{}, nil},
+				{"read-only", Options{ReadOnly: true}, ErrReadOnly},
+				{"read-only, allow list names the tool and its entities", Options{ReadOnly: true, AllowWrites: allowed}, ErrReadOnly},
+			} {
+				t.Run(tt.name, func(t *testing.T) {
+					g := newGuard(t, tt.opts)
+					require.NoError(t, g.RecordRead(bg, session, w.Entity, 42, ticketWith(t, nil)))
+
+					err := g.Check(bg, w, ticketWith(t, nil))
+					tok, _, issueErr := g.IssueToken(bg, w, version)
+					if tt.wantErr == nil {
+						require.NoError(t, err)
+						require.NoError(t, issueErr)
+						require.NotEmpty(t, tok)
+						return
+					}
+					require.ErrorIs(t, err, tt.wantErr, "Check")
+					require.ErrorIs(t, issueErr, tt.wantErr, "IssueToken")
+					assert.Empty(t, tok)
+				})
+			}
+		})
+	}
+}

@@ -335,6 +335,7 @@ func runWriteMatrix(t *testing.T) map[string]map[string]writeOutcome {
 				default:
 					t.Fatalf("a failed write must say whether it was written: %s", text)
 				}
+				assertToldOneState(t, o.told, text)
 				assert.LessOrEqual(t, o.applied, 1, "never applied twice")
 				if strings.HasPrefix(o.told, "applied") {
 					o.resent = sent - wc.normal
@@ -411,4 +412,28 @@ func sameForAll(byTool map[string][2]string, i int) string {
 		return fmt.Sprintf("%d/%d %s", len(matrixReads), len(matrixReads), first)
 	}
 	return strings.Join(each, "; ")
+}
+
+// assertToldOneState checks that a write's text never contradicts the state it was classified by:
+// an assistant told both "may have been applied" and "nothing was written" cannot know whether a
+// resend would duplicate the write. Matched case-insensitively, so a rewording cannot slip by.
+func assertToldOneState(t *testing.T, told, text string) {
+	t.Helper()
+	lower := strings.ToLower(text)
+	saysNothing := strings.Contains(lower, strings.ToLower(saysNotWritten))
+	// "It was not applied" speaks of the one request that failed; a partly written call says it too.
+	saysRequestNot := strings.Contains(lower, "it was not applied")
+	saysMaybe := strings.Contains(lower, strings.ToLower(saysMayHave))
+	saysSome := strings.Contains(lower, strings.ToLower(saysPartly))
+	switch {
+	case strings.HasPrefix(told, "may have"):
+		assert.False(t, saysNothing || saysRequestNot, "a write that may have been applied is not also said to be unwritten: %s", text)
+	case told == "not written":
+		assert.False(t, saysMaybe, "a write that was not applied is not also said to maybe be: %s", text)
+		assert.False(t, saysSome, "a write that was not applied is not also said to be partly written: %s", text)
+	case told == "partly written":
+		assert.False(t, saysNothing, "a partly written write is not also said to be unwritten: %s", text)
+	default: // applied
+		assert.False(t, saysNothing || saysRequestNot || saysMaybe, "an applied write is not also said to be unwritten or maybe applied: %s", text)
+	}
 }

@@ -1,9 +1,13 @@
 package tools_test
 
 import (
+	"context"
 	"errors"
+	"sync"
 	"testing"
+	"unicode"
 
+	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -208,4 +212,138 @@ func TestResolveTokenBindsNoteAndResolution(t *testing.T) {
 	assert.Equal(t, int64(statusComplete), rec["status"])
 	assert.Equal(t, "Replaced the toner.", rec["resolution"])
 	assert.Len(t, notesOf(env.Sandbox, id), notes+1)
+}
+
+// hostileTitle hides what a person would not see in a ticket title: zero-width characters, a bidi
+// override that makes ".exe" read as ".pdf", Unicode tag characters (invisible ASCII look-alikes
+// some models read as text) and markup.
+const hostileTitle = "Printer\u200b offline \u202efdp.exe\u202c \U000E0041\U000E0042\U000E0043 <script>alert('xss')</script><b>now</b>"
+
+// assertCleanQuestion checks what the person is asked: the title is there, as plain visible text,
+// with no format character (Cf: zero-width, bidi controls, tag characters), no markup and no
+// quoted escape standing in for an invisible character.
+func assertCleanQuestion(t *testing.T, msg string) {
+	t.Helper()
+	assert.Contains(t, msg, "Printer offline", "the question names the ticket by its visible title")
+	for _, r := range msg {
+		if unicode.Is(unicode.Cf, r) || (r >= 0xE0000 && r <= 0xE007F) {
+			t.Errorf("format or tag character %U in the question: %q", r, msg)
+		}
+	}
+	assert.NotRegexp(t, `(?i)<\s*/?\s*(script|b)\b`, msg, "no markup in the question")
+	assert.NotRegexp(t, `\\[uUx][0-9a-fA-F]{2}`, msg, "no escaped invisible character in the question")
+}
+
+// A hostile ticket title reaches the person asked to confirm a change only as the text they would
+// see: on the token road in confirmation.message (and the rest of the result), on the elicitation
+// road in the question the client is sent.
+func TestConfirmationQuestionSanitisesTitle(t *testing.T) {
+	calls := []struct {
+		tool string
+		call func(id int64) map[string]any
+	}{
+		{"update_ticket", func(id int64) map[string]any {
+			return args("ticket_id", id, "changes", args("status", "Waiting Customer"))
+		}},
+		{"resolve_ticket", func(id int64) map[string]any {
+			return args("ticket_id", id, "resolution", "Replaced the toner.", "note", "Toner replaced.")
+		}},
+	}
+	for _, c := range calls {
+		t.Run(c.tool+"/token", func(t *testing.T) {
+			env := writeEnv(t, nil, guard.Options{})
+			id := openTickets(t, env.Sandbox, false)[0]
+			require.NoError(t, env.Sandbox.Modify("Tickets", id, map[string]any{"title": hostileTitle, "status": statusInProgress}))
+			require.Equal(t, hostileTitle, ticketRecord(t, env.Sandbox, id)["title"], "the tenant holds the title as written")
+			readFirst(t, env.MCP, id)
+
+			res := env.Call(t, c.tool, c.call(id))
+			tokenOf(t, res)
+			conf := ok(t, res)["confirmation"].(map[string]any)
+			msg, _ := conf["message"].(string)
+			assertCleanQuestion(t, msg)
+			assertClean(t, res)
+		})
+		t.Run(c.tool+"/elicitation", func(t *testing.T) {
+			person := &elicitor{action: mcp.ElicitationResponseActionDecline}
+			env := writeEnv(t, person, guard.Options{})
+			id := openTickets(t, env.Sandbox, false)[0]
+			require.NoError(t, env.Sandbox.Modify("Tickets", id, map[string]any{"title": hostileTitle, "status": statusInProgress}))
+			require.Equal(t, hostileTitle, ticketRecord(t, env.Sandbox, id)["title"], "the tenant holds the title as written")
+			readFirst(t, env.MCP, id)
+
+			res := env.Call(t, c.tool, c.call(id))
+			assert.Equal(t, "declined", outcomeOf(t, res))
+			asked := person.questions()
+			require.Len(t, asked, 1, "the person is asked once")
+			assertCleanQuestion(t, asked[0])
+			assertClean(t, res)
+		})
+	}
+}
+
+// colleagueWhileAsked is a person who takes their time: while the question is open, meanwhile
+// runs (a colleague changes the ticket in Autotask), then the person accepts.
+type colleagueWhileAsked struct {
+	mu        sync.Mutex
+	meanwhile func() error
+	errs      []error
+	asked     int
+}
+
+func (c *colleagueWhileAsked) Elicit(context.Context, mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.asked++
+	if err := c.meanwhile(); err != nil {
+		c.errs = append(c.errs, err)
+	}
+	return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionAccept}}, nil
+}
+
+// A person may take minutes to answer. What a colleague changed on the ticket meanwhile survives
+// the accepted write: the write either keeps it or is refused as a conflict, never PUTs the ticket
+// as it was before the question.
+func TestAcceptedChangeKeepsWhatChangedWhileAsking(t *testing.T) {
+	const outsidePriority, outsideDescription = int64(4), "Colleague: the customer called back, it is the fuser."
+	calls := []struct {
+		tool      string
+		call      func(id int64) map[string]any
+		newStatus int64
+	}{
+		{"update_ticket", func(id int64) map[string]any {
+			return args("ticket_id", id, "changes", args("status", "Waiting Customer"))
+		}, statusWaiting},
+		{"resolve_ticket", func(id int64) map[string]any {
+			return args("ticket_id", id, "resolution", "Replaced the toner.", "note", "Toner replaced on site.")
+		}, statusComplete},
+	}
+	for _, c := range calls {
+		t.Run(c.tool, func(t *testing.T) {
+			person := &colleagueWhileAsked{}
+			env := testenv.New(t, testenv.Options{MCPClientOptions: []client.ClientOption{client.WithElicitationHandler(person)}})
+			id := openTickets(t, env.Sandbox, false)[0]
+			require.NoError(t, env.Sandbox.Modify("Tickets", id, map[string]any{"status": statusInProgress, "priority": 2}))
+			person.meanwhile = func() error {
+				return env.Sandbox.Modify("Tickets", id, map[string]any{"priority": outsidePriority, "description": outsideDescription})
+			}
+			readFirst(t, env.MCP, id)
+			notes := len(notesOf(env.Sandbox, id))
+
+			res := env.Call(t, c.tool, c.call(id))
+
+			require.Equal(t, 1, person.asked, "the person is asked once")
+			require.Empty(t, person.errs, "the colleague's change was made")
+			after := ticketRecord(t, env.Sandbox, id)
+			assert.Equal(t, outsidePriority, after["priority"], "the colleague's priority survives: %s", testenv.Text(res))
+			assert.Equal(t, outsideDescription, after["description"], "the colleague's description survives")
+			if res.IsError {
+				failed(t, res, "changed since", "nothing was written")
+				assert.Equal(t, int64(statusInProgress), after["status"], "a refused write leaves the status")
+				assert.Len(t, notesOf(env.Sandbox, id), notes, "a refused resolve adds no note")
+				return
+			}
+			assert.Equal(t, c.newStatus, after["status"], "the accepted change is applied")
+		})
+	}
 }

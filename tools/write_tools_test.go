@@ -429,3 +429,40 @@ func TestConfirmationPreviewIsMarkedUntrusted(t *testing.T) {
 	assert.Contains(t, out["untrusted"], "confirmation")
 	assert.True(t, strings.HasPrefix(testenv.Text(res), "<untrusted>"), testenv.Text(res))
 }
+
+// A dry run says whether applying it would ask the person: a status change would, a title change
+// would not. Either way nothing is written and nobody is asked yet.
+func TestUpdateTicketDryRunSaysWhetherConfirmationIsNeeded(t *testing.T) {
+	tests := []struct {
+		name    string
+		changes map[string]any
+		needs   bool
+	}{
+		{"status", args("status", "Waiting Customer"), true},
+		{"status with a title", args("status", "Waiting Customer", "title", "Printer offline (dry run)"), true},
+		{"title", args("title", "Printer offline (dry run)"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			person := &elicitor{action: mcp.ElicitationResponseActionAccept}
+			env := writeEnv(t, person, guard.Options{})
+			id := openTickets(t, env.Sandbox, false)[0]
+			require.NoError(t, env.Sandbox.Modify("Tickets", id, map[string]any{"status": statusInProgress}))
+			readFirst(t, env.MCP, id)
+			before := ticketRecord(t, env.Sandbox, id)
+
+			res := env.Call(t, "update_ticket", args("ticket_id", id, "changes", tt.changes, "dry_run", true))
+			out := ok(t, res)
+			assert.Equal(t, "dry_run", out["outcome"])
+			needs, _ := out["needs_confirmation"].(bool)
+			assert.Equal(t, tt.needs, needs, "needs_confirmation; summary: %s", out["summary"])
+			if tt.needs {
+				assert.Contains(t, out["summary"], "needs the person's confirmation")
+			} else {
+				assert.NotContains(t, out["summary"], "confirmation")
+			}
+			assert.Empty(t, person.questions(), "a dry run asks nobody")
+			assert.Equal(t, before, ticketRecord(t, env.Sandbox, id), "a dry run writes nothing")
+		})
+	}
+}
