@@ -176,7 +176,8 @@ func (c *Client) Update(ctx context.Context, entity string, body Record) (int64,
 }
 
 // Patch changes only the fields the body carries (id in the body). Tickets are
-// refused: seed 003 validated only the GET-then-PUT path for them (UpdateTicket).
+// refused: only GET-then-PUT is known to leave the rest of a ticket untouched
+// (UpdateTicket; the ticket contract, package autotask).
 func (c *Client) Patch(ctx context.Context, entity string, body Record) (int64, error) {
 	if e, err := LookupEntity(entity); err == nil && e.Name == "Tickets" {
 		return 0, fmt.Errorf("patch Tickets: %w: tickets are changed only by a PUT of the fresh ticket (UpdateTicket)", ErrNotSupported)

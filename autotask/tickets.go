@@ -66,7 +66,7 @@ func (r Record) WithChanges(ch Changes) Record {
 }
 
 // TicketIDByNumber resolves a display number (T20261122.0042) to the ticket id
-// that every single-ticket operation needs (seed 003 §1).
+// that every single-ticket operation needs, with POST /Tickets/query on ticketNumber.
 func (c *Client) TicketIDByNumber(ctx context.Context, number string) (int64, error) {
 	number = strings.TrimSpace(number)
 	if number == "" {
@@ -101,9 +101,10 @@ func (c *Client) GetTicket(ctx context.Context, id int64) (Record, error) {
 
 // PutTicket writes fresh (a ticket as just read with GetTicket) with only ch
 // applied, as one PUT of the whole object: PUT nulls what it does not carry, so
-// every stabilising field is copied from fresh (seed 003 §4, §8). Field names are
-// checked against the metadata first, because the API silently ignores a name it
-// does not know and the change would be lost. It returns the body sent.
+// every stabilising field is copied from fresh (rule 3 of the ticket contract in
+// the package doc). Field names are checked against the metadata first, because
+// the API silently ignores a name it does not know and the change would be lost.
+// It returns the body sent.
 func (c *Client) PutTicket(ctx context.Context, fresh Record, ch Changes) (Record, error) {
 	id, ok := fresh.Int("id")
 	if !ok || id <= 0 {
@@ -180,7 +181,8 @@ func (c *Client) UpdateTicket(ctx context.Context, id int64, ch Changes, verify 
 }
 
 // AddTicketNote creates a note with POST /Tickets/{id}/Notes, the only route that
-// works (POST /TicketNotes is a 404; seed 003 §7). The request is never resent.
+// works (POST /TicketNotes is a 404 although entityInformation calls TicketNote
+// creatable). The request is never resent.
 func (c *Client) AddTicketNote(ctx context.Context, ticketID int64, note Record) (int64, error) {
 	body := note.Clone()
 	if body == nil {
@@ -200,8 +202,9 @@ func (c *Client) AddTicketNote(ctx context.Context, ticketID int64, note Record)
 	return id, nil
 }
 
-// CountTimeEntries counts the time entries on a ticket (seed 003 §6): a count,
-// not a fetch, because only existence decides the resolve workflow.
+// CountTimeEntries counts the time entries on a ticket (TimeEntries filtered by
+// ticketID): a count, not a fetch, because only existence decides whether resolving
+// may set status 5.
 func (c *Client) CountTimeEntries(ctx context.Context, ticketID int64) (int, error) {
 	n, err := c.Count(ctx, "TimeEntries", []Filter{Eq("ticketID", ticketID)})
 	if err != nil {

@@ -295,8 +295,8 @@ func TestEndpointFamiliesAreLimitedSeparately(t *testing.T) {
 func TestUnknownRouteAndMethod(t *testing.T) {
 	tn := newTenant(t, sandbox.Options{})
 	c := tn.client(t)
-	// PATCH /Tickets is refused locally (seed 003); DELETE on Tickets is not in the
-	// capability table. Neither reaches the server.
+	// PATCH /Tickets is refused locally (tickets change only by GET-then-PUT);
+	// DELETE on Tickets is not in the capability table. Neither reaches the server.
 	_, err := c.Patch(testCtx(t), "Tickets", autotask.Record{"id": 1})
 	require.ErrorIs(t, err, autotask.ErrNotSupported)
 	err = c.Delete(testCtx(t), "Tickets", 1)

@@ -27,7 +27,7 @@ const (
 // as a session sees it, the sandbox's peak in-flight requests per endpoint family (the API refuses
 // a 4th), and the binary's RSS afterwards. The 50 clients share the 2 cores with the server.
 //
-// Target (issue 6, item 6): peak in-flight <= 3, which is a hard limit of the API, so it fails the
+// Target: peak in-flight <= 3, which is a hard limit of the API (a 4th is a 429), so it fails the
 // benchmark; throughput and latency have no target and are never asserted.
 func BenchmarkConcurrency(b *testing.B) {
 	st := newStack(b, sandbox.Options{})

@@ -13,7 +13,7 @@ import (
 // and reading thousands of different ones into the guard's ledger, would show anything unbounded.
 const bigTenant = 20_000
 
-// BenchmarkMemory measures the resident memory of the built binary over stdio (issue 6, item 5);
+// BenchmarkMemory measures the resident memory of the built binary over stdio;
 // one measurement, reported by sub-benchmarks (their ns/op is meaningless and hidden):
 //
 //   - idle_sandbox: `autotask-mcp --sandbox` after initialize and tools/list; the built-in

@@ -16,7 +16,7 @@ import (
 type requestCount struct {
 	name       string
 	warm, cold int
-	target     int // at most; seed 003's minimum for resolve_ticket
+	target     int // at most; for resolve_ticket the fewest the ticket contract allows
 	warmBy     map[string]int
 	coldBy     map[string]int
 }
@@ -58,7 +58,8 @@ func measureRequests(tb testing.TB) []requestCount {
 			return map[string]any{"ticket_id": id, "title": "Called", "description": "Left a voicemail."}
 		}, "add_ticket_note"},
 		// The token path: the preview (GET, time entry count) asks for the confirmation; the
-		// counted call is the confirmed one. Seed 003's minimum: GET, count, note, 2 PUTs.
+		// counted call is the confirmed one. The fewest the ticket contract (package autotask)
+		// allows: GET, time entry count, note, PUT of the resolution, PUT of status 5.
 		{"resolve_ticket with note, no time entries", 5, func(st *stack, id int64) map[string]any {
 			readFirst(st, id)
 			res := call(tb, st.mcp, "resolve_ticket", resolveArgs(id))
@@ -134,9 +135,10 @@ func confirmationToken(tb testing.TB, res *mcp.CallToolResult) string {
 	return out.Confirmation.Token
 }
 
-// Request counts are deterministic, so they are asserted (issue 6, item 3), with warm metadata:
-// get_ticket by id 1, by number 1, query_entity one page 1, add_ticket_note <= 2, resolve_ticket
-// with a note and no time entries at seed 003's minimum. The exact endpoints are pinned too, so a
+// Request counts are deterministic, so they are asserted, with warm metadata (every request spends
+// the tenant's shared hourly budget): get_ticket by id 1, by number 1, query_entity one page 1,
+// add_ticket_note <= 2, resolve_ticket with a note and no time entries 5, the fewest the ticket
+// contract allows (GET, time entry count, note, PUT of the resolution, PUT of status 5). The exact endpoints are pinned too, so a
 // change that adds a request (or drops one the contract needs) is a reviewed diff.
 func TestRequestsPerCall(t *testing.T) {
 	t.Parallel()
@@ -165,8 +167,9 @@ func TestRequestsPerCall(t *testing.T) {
 // BenchmarkRequests reports the same counts as metrics, for scripts/bench's table (one
 // measurement, reported by one sub-benchmark per scenario; their ns/op is meaningless and hidden).
 //
-// Targets (issue 6, item 3): get_ticket by id 1, by number 1, query_entity one page 1,
-// add_ticket_note <= 2, resolve_ticket (note, no time entries) = 5, seed 003's minimum.
+// Targets (asserted by TestRequestsPerCall): get_ticket by id 1, by number 1, query_entity one
+// page 1, add_ticket_note <= 2, resolve_ticket (note, no time entries) = 5, the fewest the ticket
+// contract allows.
 func BenchmarkRequests(b *testing.B) {
 	for _, rc := range measureRequests(b) {
 		b.Run(metricName(rc.name), func(b *testing.B) {

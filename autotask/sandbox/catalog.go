@@ -81,7 +81,8 @@ func (c *catalog) child(parent, segment string) (*childRoute, bool) {
 }
 
 // effective merges the top-level capabilities with those of every child route serving the
-// entity; entityInformation reports these (TicketNotes "canCreate" is true, seed 003 §7).
+// entity; entityInformation reports these, as the real API does (TicketNotes "canCreate" is
+// true although POST /TicketNotes is a 404 and only POST /Tickets/{id}/Notes creates).
 func (c *catalog) effective(e *entityRoute) capabilities {
 	caps := e.caps
 	for _, ch := range c.byEntity[e.name] {

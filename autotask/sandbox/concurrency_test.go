@@ -14,8 +14,9 @@ import (
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
 )
 
-// TestConcurrentWriters: 50 writers and readers at once lose nothing and race on nothing
-// (issue 3: -race clean under 50 concurrent writers).
+// TestConcurrentWriters: 50 writers and readers at once lose nothing and race on nothing;
+// one sandbox answers many clients at once (parallel tests, `autotask-mcp sandbox` on a
+// port), so it must stay -race clean under 50 concurrent writers.
 func TestConcurrentWriters(t *testing.T) {
 	tn := newTenant(t, sandbox.Options{Tickets: 100, Companies: 10, ThreadLimit: 200})
 	ids := tn.s.IDs("Tickets")
@@ -69,7 +70,8 @@ func hangAll(s *sandbox.Sandbox, n int) {
 }
 
 // TestThreadLimit: the 4th request in flight on one endpoint family is a 429 with the API's
-// message; other families are not affected (issue 3 item 6; DESIGN.md limits).
+// message; other families are not affected (the API allows 3 requests in flight per endpoint
+// per integration code; a 4th is HTTP 429).
 func TestThreadLimit(t *testing.T) {
 	tn := newTenant(t, sandbox.Options{Tickets: 30, Companies: 5})
 	hangAll(tn.s, 3)

@@ -37,7 +37,8 @@ func rawDo(ctx context.Context, tn *tenant, method, path, body string) (*http.Re
 
 const noteBody = `{"title":"Called back","description":"Customer confirmed","noteType":1,"publish":1}`
 
-// TestFaults: one row per kind of injected failure (issue 3 item 8; issue 7 item 1).
+// TestFaults: one row per kind of injected failure, each the way the real API or network
+// fails, so the client's retries and its never-resend-a-write rule can be tested offline.
 func TestFaults(t *testing.T) {
 	cases := []struct {
 		name   string

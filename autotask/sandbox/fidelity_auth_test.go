@@ -12,7 +12,7 @@ import (
 
 func authCases() []fidelityCase {
 	return []fidelityCase{{
-		name: "wrong secret is an empty 401", source: "issue 3 item 2; measured: every credential failure is an empty 401",
+		name: "wrong secret is an empty 401", source: "measured: every credential failure is an empty 401",
 		method: "GET", path: api + "Tickets/{ticket}", headers: map[string]string{"Secret": "nope"}, status: 401,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) { assert.Empty(t, r.raw) },
 	}, {
@@ -31,7 +31,7 @@ func authCases() []fidelityCase {
 			assert.NotContains(t, string(r.raw), sandbox.DefaultCredentials.Secret)
 		},
 	}, {
-		name: "ImpersonationResourceId is recorded as creator", source: "spec header ImpersonationResourceId; issue 3 item 2",
+		name: "ImpersonationResourceId is recorded as creator", source: "spec header ImpersonationResourceId: the named resource is the creator, the API user the impersonator",
 		method: "POST", path: api + "Tickets/{ticket}/Notes", headers: map[string]string{"ImpersonationResourceId": "{tech}"},
 		body: `{"title":"Called","description":"Left a message","noteType":13,"publish":1}`, status: 200,
 		check: func(t *testing.T, tn *tenant, fx fixture, r response) {
@@ -57,7 +57,7 @@ func authCases() []fidelityCase {
 			assert.Contains(t, errorsOf(t, r)[0], "ImpersonationResourceId")
 		},
 	}, {
-		name: "ZoneInformation needs no auth and points back at the sandbox", source: "DESIGN.md zone; spec GET /V1.0/ZoneInformation",
+		name: "ZoneInformation needs no auth and points back at the sandbox", source: "spec GET /V1.0/ZoneInformation (ZoneInformationResultModel); API: answers without credentials, url has no version",
 		method: "GET", path: api + "ZoneInformation?user=" + url.QueryEscape(sandbox.DefaultCredentials.Username),
 		headers: map[string]string{"UserName": "", "Secret": "", "ApiIntegrationCode": ""}, status: 200,
 		check: func(t *testing.T, tn *tenant, _ fixture, r response) {

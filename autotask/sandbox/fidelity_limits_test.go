@@ -12,7 +12,7 @@ import (
 
 func limitCases() []fidelityCase {
 	return []fidelityCase{{
-		name: "ThresholdInformation counts the hour", source: "DESIGN.md limits; spec ThresholdStatusResultModel",
+		name: "ThresholdInformation counts the hour", source: "spec GET /V1.0/ThresholdInformation (ThresholdStatusResultModel); the hour's budget is per tenant",
 		opts:   sandbox.Options{Tickets: 60, Companies: 8, HourlyLimit: 1234},
 		setup:  func(t *testing.T, tn *tenant, fx fixture) { tn.get(t, api+"Tickets/"+fx["ticket"]) },
 		method: "GET", path: api + "ThresholdInformation", status: 200,
@@ -20,7 +20,7 @@ func limitCases() []fidelityCase {
 			assert.JSONEq(t, `{"externalRequestThreshold":1234,"requestThresholdTimeframe":60,"currentTimeframeRequestCount":2}`, string(r.raw))
 		},
 	}, {
-		name: "past the hourly threshold: 429 with Retry-After", source: "DESIGN.md limits; issue 3 item 6",
+		name: "past the hourly threshold: 429 with Retry-After", source: "API: 10,000 requests an hour per tenant, shared by every integration; past it, 429",
 		opts: sandbox.Options{Tickets: 60, Companies: 8, HourlyLimit: 2},
 		setup: func(t *testing.T, tn *tenant, fx fixture) {
 			tn.get(t, api+"Version")
@@ -32,7 +32,7 @@ func limitCases() []fidelityCase {
 			assert.NotEmpty(t, r.header.Get("Retry-After"))
 		},
 	}, {
-		name: "latency is added past 50% of the hour", source: "seed 000: progressive slowdown at 50% and 75%",
+		name: "latency is added past 50% of the hour", source: "API: responses slow down progressively past 50% and 75% of the hourly threshold",
 		opts: sandbox.Options{Tickets: 60, Companies: 8, HourlyLimit: 4, SlowdownAt50: 150 * time.Millisecond},
 		setup: func(t *testing.T, tn *tenant, fx fixture) {
 			tn.get(t, api+"Version")
@@ -52,7 +52,7 @@ func limitCases() []fidelityCase {
 			assert.ElementsMatch(t, []string{"majorVersion", "minorVersion", "build", "customerType"}, keys(r.json(t)))
 		},
 	}, {
-		name: "Stats count requests per endpoint", source: "issue 3 item 6 (tests assert on the sandbox's counts)",
+		name: "Stats count requests per endpoint", source: "sandbox only: request counts per endpoint, so tests assert how many calls a tool makes",
 		setup: func(t *testing.T, tn *tenant, fx fixture) {
 			tn.s.ResetStats()
 			tn.get(t, api+"Tickets/"+fx["ticket"])

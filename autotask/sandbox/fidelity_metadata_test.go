@@ -22,13 +22,13 @@ func metadataCases() []fidelityCase {
 			assert.Contains(t, info, "supportsWebhookCallouts")
 		},
 	}, {
-		name: "TicketNote claims canCreate although only the child route creates", source: "seed 003 §7",
+		name: "TicketNote claims canCreate although only the child route creates", source: "the ticket contract: entityInformation says TicketNote is creatable; only POST Tickets/{id}/Notes creates",
 		method: "GET", path: api + "TicketNotes/entityInformation", status: 200,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) {
 			assert.Equal(t, true, r.json(t)["info"].(map[string]any)["canCreate"])
 		},
 	}, {
-		name: "status picklist has both Complete (5) and Completed (8)", source: "seed 003 §3, §5",
+		name: "status picklist has both Complete (5) and Completed (8)", source: "the ticket contract: status ids differ per tenant; 5 Complete stamps the dates, 8 Completed does not",
 		method: "GET", path: api + "Tickets/entityInformation/fields", status: 200,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) {
 			status := fieldNamed(t, r, "status")
@@ -52,12 +52,12 @@ func metadataCases() []fidelityCase {
 			assert.Equal(t, "Company", f["referenceEntityType"])
 			assert.Nil(t, f["picklistValues"])
 			assert.Equal(t, true, fieldNamed(t, r, "ticketNumber")["isReadOnly"])
-			assert.Equal(t, int64(32000), num(t, fieldNamed(t, r, "resolution")["length"]), "seed 003 §8")
+			assert.Equal(t, int64(32000), num(t, fieldNamed(t, r, "resolution")["length"]), "the ticket contract: resolution holds at most 32000 characters")
 			pv := fieldNamed(t, r, "priority")["picklistValues"].([]any)[0].(map[string]any)
 			assert.ElementsMatch(t, []string{"value", "label", "isDefaultValue", "sortOrder", "parentValue", "isActive", "isSystem"}, keys(pv))
 		},
 	}, {
-		name: "subIssueType is a child picklist of issueType", source: "seed 001: child picklists",
+		name: "subIssueType is a child picklist of issueType", source: "spec FieldInformationModel picklistParentValueField: sub-issue types belong to an issue type",
 		method: "GET", path: api + "Tickets/entityInformation/fields", status: 200,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) {
 			sub := fieldNamed(t, r, "subIssueType")
@@ -67,7 +67,7 @@ func metadataCases() []fidelityCase {
 			}
 		},
 	}, {
-		name: "TicketNote noteType and publish default to internal", source: "issue 3 item 5",
+		name: "TicketNote noteType and publish default to internal", source: "sandbox only: the seeded picklists make a note written without a choice internal, so it reaches no customer",
 		method: "GET", path: api + "TicketNotes/entityInformation/fields", status: 200,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) {
 			for _, name := range []string{"noteType", "publish"} {
@@ -104,7 +104,7 @@ func metadataCases() []fidelityCase {
 			assert.Contains(t, f, "label")
 		},
 	}, {
-		name: "records carry UDF values, some null", source: "DESIGN.md UDFs; issue 3 item 5",
+		name: "records carry UDF values, some null", source: "spec UserDefinedField {name, value}; API: a record lists every UDF, an unset one with value null",
 		method: "POST", path: api + "Companies/query", body: `{"filter":[` + matchAll + `]}`, status: 200,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) {
 			set, null := 0, 0

@@ -13,7 +13,7 @@ import (
 func queryCases() []fidelityCase {
 	byNumber := `{"filter":[{"op":"eq","field":"ticketNumber","value":"{ticketnumber}"}]}`
 	return []fidelityCase{{
-		name: "TicketNumber resolves to id by query", source: "seed 003 §1",
+		name: "TicketNumber resolves to id by query", source: "the ticket contract: resolve TicketNumber to id with POST /Tickets/query",
 		method: "POST", path: api + "Tickets/query", body: byNumber, status: 200,
 		check: func(t *testing.T, _ *tenant, fx fixture, r response) {
 			list := items(t, r)
@@ -29,13 +29,13 @@ func queryCases() []fidelityCase {
 			assert.Equal(t, fx["ticket"], itoa(num(t, list[0].(map[string]any)["id"])))
 		},
 	}, {
-		name: "count answers queryCount", source: "spec POST /V1.0/Tickets/query/count; seed 003 §6",
+		name: "count answers queryCount", source: "spec POST /V1.0/Tickets/query/count (QueryCountResultModel)",
 		method: "POST", path: api + "Tickets/query/count", body: `{"filter":[` + matchAll + `]}`, status: 200,
 		check: func(t *testing.T, tn *tenant, _ fixture, r response) {
 			assert.JSONEq(t, `{"queryCount":`+itoa(int64(tn.s.Count("Tickets")))+`}`, string(r.raw))
 		},
 	}, {
-		name: "page details are exact", source: "DESIGN.md query envelope",
+		name: "page details are exact", source: "spec QueryActionResult {items, pageDetails} (PagingModel)",
 		method: "POST", path: api + "Tickets/query", body: `{"maxRecords":7,"filter":[` + matchAll + `]}`, status: 200,
 		check: func(t *testing.T, tn *tenant, _ fixture, r response) {
 			body := r.json(t)
@@ -48,7 +48,7 @@ func queryCases() []fidelityCase {
 			assert.True(t, strings.HasPrefix(next, tn.srv.URL+"/ATServicesRest/V1.0/Tickets/query"), next)
 		},
 	}, {
-		name: "the last page has no nextPageUrl", source: "DESIGN.md query envelope",
+		name: "the last page has no nextPageUrl", source: "spec PagingModel: nextPageUrl is null on the last page",
 		method: "POST", path: api + "Tickets/query", body: `{"filter":[` + matchAll + `]}`, status: 200,
 		check: func(t *testing.T, tn *tenant, _ fixture, r response) {
 			body := r.json(t)
@@ -58,7 +58,7 @@ func queryCases() []fidelityCase {
 			assert.Nil(t, pd["nextPageUrl"])
 		},
 	}, {
-		name: "nextPageUrl is followed with the same method and body", source: "DESIGN.md: same method and body as the first page",
+		name: "nextPageUrl is followed with the same method and body", source: "API: a nextPageUrl is followed with the same method and body as the first page",
 		method: "POST", path: api + "Tickets/query", body: `{"maxRecords":5,"filter":[` + matchAll + `]}`, status: 200,
 		check: func(t *testing.T, tn *tenant, _ fixture, r response) {
 			next := r.json(t)["pageDetails"].(map[string]any)["nextPageUrl"].(string)
@@ -70,11 +70,11 @@ func queryCases() []fidelityCase {
 			assert.Equal(t, http.StatusMethodNotAllowed, tn.get(t, next).status, "GET on a POST cursor")
 		},
 	}, {
-		name: "filter is mandatory", source: "DESIGN.md: a filter is mandatory",
+		name: "filter is mandatory", source: "API: a query needs a filter; match-all is {op: exist, field: id}",
 		method: "POST", path: api + "Tickets/query", body: `{"maxRecords":5}`, status: 500,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) { errorsOf(t, r) },
 	}, {
-		name: "an empty filter is refused", source: "DESIGN.md: a filter is mandatory",
+		name: "an empty filter is refused", source: "API: a query needs a filter; an empty list is none",
 		method: "POST", path: api + "Tickets/query", body: `{"filter":[]}`, status: 500,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) { errorsOf(t, r) },
 	}, {
@@ -117,13 +117,13 @@ func queryCases() []fidelityCase {
 			assert.Equal(t, int64(tn.s.Count("Tickets")), num(t, r.json(t)["queryCount"]))
 		},
 	}, {
-		name: "a second UDF filter is refused", source: "DESIGN.md: at most one UDF filter",
+		name: "a second UDF filter is refused", source: "API: at most one UDF filter (udf: true) per query",
 		method: "POST", path: api + "Tickets/query",
 		body:   `{"filter":[{"op":"exist","field":"Customer Impact","udf":true},{"op":"exist","field":"Root Cause","udf":true}]}`,
 		status: 500,
 		check:  func(t *testing.T, _ *tenant, _ fixture, r response) { errorsOf(t, r) },
 	}, {
-		name: "field names and property names match in any case", source: "issue 3 item 1: JSON property and field names case-insensitive",
+		name: "field names and property names match in any case", source: "API: JSON property names and field names match in any case",
 		method: "POST", path: api + "Tickets/query", body: `{"Filter":[{"OP":"eq","Field":"TICKETNUMBER","Value":"{ticketnumber}"}]}`,
 		status: 200,
 		check: func(t *testing.T, _ *tenant, fx fixture, r response) {
@@ -132,7 +132,7 @@ func queryCases() []fidelityCase {
 			assert.Contains(t, list[0], "ticketNumber", "responses use canonical names")
 		},
 	}, {
-		name: "cursor URL rejects a garbage token", source: "DESIGN.md: nextPageUrl is opaque",
+		name: "cursor URL rejects a garbage token", source: "API: a nextPageUrl is opaque; only a paging token the API issued is a cursor",
 		method: "POST", path: api + "Tickets/query/next?paging=garbage", body: `{"filter":[` + matchAll + `]}`, status: 500,
 	}}
 }

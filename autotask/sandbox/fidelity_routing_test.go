@@ -9,7 +9,7 @@ import (
 
 func routingCases() []fidelityCase {
 	return []fidelityCase{{
-		name: "get by id wraps the record in item", source: "spec GET /V1.0/Tickets/{id}; seed 003 §2.1",
+		name: "get by id wraps the record in item", source: "spec GET /V1.0/Tickets/{id} (ItemQueryResultModel {item}); the ticket contract: read the stabilising fields from item",
 		method: "GET", path: api + "Tickets/{ticket}", status: 200,
 		check: func(t *testing.T, _ *tenant, fx fixture, r response) {
 			it := item(t, r)
@@ -17,17 +17,17 @@ func routingCases() []fidelityCase {
 			for _, f := range []string{"ticketNumber", "companyID", "queueID", "title", "priority", "status", "dueDateTime",
 				"ticketCategory", "issueType", "subIssueType", "source", "organizationalLevelAssociationID",
 				"completedDate", "resolvedDateTime", "lastTrackedModificationDateTime", "userDefinedFields"} {
-				assert.Contains(t, it, f, "seed 003 §2.1 stabilising field")
+				assert.Contains(t, it, f, "a stabilising field (the ticket contract)")
 			}
 		},
 	}, {
-		name: "paths match in any case", source: "seeds/README.md: clients use atservicesrest/v1.0 in lower case",
+		name: "paths match in any case", source: "API: vendor samples and other clients send atservicesrest/v1.0 in lower case, and it answers",
 		method: "GET", path: "/atservicesrest/v1.0/tickets/{ticket}", status: 200,
 		check: func(t *testing.T, _ *tenant, fx fixture, r response) {
 			assert.Equal(t, fx["ticket"], itoa(num(t, item(t, r)["id"])))
 		},
 	}, {
-		name: "missing id is item null, not 404", source: "DESIGN.md envelopes; seed 000: {item: null} instead of 404",
+		name: "missing id is item null, not 404", source: "API: GET of a missing id answers 200 {item: null}, not 404",
 		method: "GET", path: api + "Tickets/999999999", status: 200,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) {
 			assert.JSONEq(t, `{"item":null}`, string(r.raw))
@@ -39,11 +39,11 @@ func routingCases() []fidelityCase {
 			assert.Contains(t, r.json(t)["Message"], "No HTTP resource was found")
 		},
 	}, {
-		name: "POST /TicketNotes is 404", source: "seed 003 §7 (POST /TicketNotes -> 404)",
+		name: "POST /TicketNotes is 404", source: "the ticket contract: POST /TicketNotes is a 404; notes go through Tickets/{id}/Notes",
 		method: "POST", path: api + "TicketNotes", body: `{"ticketID":{ticket},"title":"x","description":"y","noteType":1,"publish":1}`,
 		status: 404,
 	}, {
-		name: "PATCH /Tickets/{id} is 405", source: "spec: PATCH only on /V1.0/Tickets; seeds/README.md",
+		name: "PATCH /Tickets/{id} is 405", source: "spec: PATCH only on /V1.0/Tickets (id in the body); /V1.0/Tickets/{id} has only GET",
 		method: "PATCH", path: api + "Tickets/{ticket}", body: `{"title":"x"}`, status: 405,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) {
 			assert.Equal(t, "The requested resource does not support http method 'PATCH'.", r.json(t)["Message"])
@@ -56,7 +56,7 @@ func routingCases() []fidelityCase {
 			assert.Equal(t, "PATCH, POST, PUT", r.header.Get("Allow"))
 		},
 	}, {
-		name: "DELETE where the capability table says no is 405", source: "entity-capabilities.json Tickets delete=false",
+		name: "DELETE where the capability table says no is 405", source: "spec: no DELETE on Tickets (entity-capabilities.json delete=false)",
 		method: "DELETE", path: api + "Tickets/{ticket}", status: 405,
 	}, {
 		name: "DELETE where allowed answers itemId", source: "spec DELETE /V1.0/TimeEntries/{id}",
@@ -66,7 +66,7 @@ func routingCases() []fidelityCase {
 			assert.JSONEq(t, `{"item":null}`, string(tn.get(t, api+"TimeEntries/"+fx["timeentry"]).raw))
 		},
 	}, {
-		name: "child collection lists the parent's children", source: "spec GET /V1.0/Tickets/{parentId}/Notes; child-routes.md",
+		name: "child collection lists the parent's children", source: "spec GET /V1.0/Tickets/{parentId}/Notes (entity-capabilities.json children)",
 		method: "GET", path: api + "Tickets/{ticket}/Notes", status: 200,
 		check: func(t *testing.T, _ *tenant, fx fixture, r response) {
 			list := items(t, r)

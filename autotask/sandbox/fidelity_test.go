@@ -10,8 +10,15 @@ import (
 )
 
 // fidelityCase is one behaviour of the real API the sandbox reproduces, with where we know
-// it from: a path of the vendor spec (autotask-api/), a section of seed 003, DESIGN.md, or
-// a client behaviour reported in the field.
+// it from, in a form a reader of the repository can check:
+//   - "spec ...": a path or definition of the vendor spec in internal/spec/autotask-api
+//     (entity-capabilities.json there is the per-entity capability table);
+//   - "the ticket contract: ...": one of the rules listed in package autotask's doc;
+//   - "measured: ...": seen on a live tenant, with the answer it gave;
+//   - "reported ...": an issue of another Autotask client, by owner/repo#number;
+//   - "API: ...": the behaviour itself, stated, when it is known from the product and
+//     its clients rather than from one document;
+//   - "sandbox only: ...": the sandbox's own data or test aid, not a claim about the API.
 type fidelityCase struct {
 	name   string
 	source string

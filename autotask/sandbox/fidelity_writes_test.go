@@ -25,7 +25,7 @@ func writeCases() []fidelityCase {
 			assert.NotNil(t, tk["lastActivityDate"])
 		},
 	}, {
-		name: "missing required fields are named", source: "seed 003 §4 (missing fields cause hard failures); issue 3 item 4",
+		name: "missing required fields are named", source: "the ticket contract: missing fields cause hard failures; the API names each one",
 		method: "POST", path: api + "Tickets", body: `{"description":"no title"}`, status: 500,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) {
 			errs := strings.Join(errorsOf(t, r), " ")
@@ -34,13 +34,13 @@ func writeCases() []fidelityCase {
 			}
 		},
 	}, {
-		name: "picklist values are validated", source: "issue 3 item 4: \"Picklist value [99] does not exist for priority.\"",
+		name: "picklist values are validated", source: "measured: 500 \"Picklist value [99] does not exist for priority.\"",
 		method: "POST", path: api + "Tickets", body: `{"title":"x","companyID":{contoso},"status":1,"priority":99}`, status: 500,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) {
 			assert.Equal(t, []string{"Picklist value [99] does not exist for priority."}, errorsOf(t, r))
 		},
 	}, {
-		name: "a child picklist value must belong to its parent", source: "seed 001: sub-issue type under issue type",
+		name: "a child picklist value must belong to its parent", source: "spec FieldInformationModel picklistParentValueField: a sub-issue type belongs to one issue type",
 		method: "POST", path: api + "Tickets", body: `{"title":"x","companyID":{contoso},"status":1,"priority":2,"issueType":1,"subIssueType":301}`,
 		status: 500,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) {
@@ -53,7 +53,7 @@ func writeCases() []fidelityCase {
 			assert.Contains(t, errorsOf(t, r)[0], "companyID")
 		},
 	}, {
-		name: "read-only and unknown body fields are ignored", source: "issue 3 item 4",
+		name: "read-only and unknown body fields are ignored", source: "API: read-only and unknown properties in a body are ignored, not refused",
 		method: "POST", path: api + "Tickets",
 		body:   `{"title":"x","companyID":{contoso},"status":1,"priority":2,"ticketNumber":"T19990101.0001","createDate":"1999-01-01T00:00:00Z","bogus":true}`,
 		status: 200,
@@ -63,7 +63,7 @@ func writeCases() []fidelityCase {
 			assert.NotContains(t, tk["createDate"], "1999")
 		},
 	}, {
-		name: "body property names match in any case", source: "issue 3 item 1",
+		name: "body property names match in any case", source: "API: JSON property names match in any case",
 		method: "POST", path: api + "Tickets", body: `{"TITLE":"Loud fan","CompanyId":{contoso},"Status":1,"PRIORITY":3}`, status: 200,
 		check: func(t *testing.T, tn *tenant, _ fixture, r response) {
 			tk, _ := tn.s.Record("Tickets", num(t, r.json(t)["itemId"]))
@@ -82,7 +82,7 @@ func writeCases() []fidelityCase {
 		},
 		setup: snapshot("Tickets", "open"),
 	}, {
-		name: "PUT nulls every writable field it does not carry", source: "DESIGN.md writes; seed 003 §8",
+		name: "PUT nulls every writable field it does not carry", source: "the ticket contract: PUT /Tickets is a full update; a writable field not carried is nulled",
 		method: "PUT", path: api + "Tickets", body: `{"id":{open},"title":"Only this","companyID":{ticketcompany},"status":1,"priority":2}`,
 		status: 200, setup: snapshot("Tickets", "open"),
 		check: func(t *testing.T, tn *tenant, fx fixture, r response) {
@@ -94,7 +94,7 @@ func writeCases() []fidelityCase {
 			assert.Equal(t, before["createDate"], after["createDate"], "read-only: kept")
 		},
 	}, {
-		name: "PUT of the fresh GET with one field changed changes only that field", source: "seed 003 §8 (no unintended changes)",
+		name: "PUT of the fresh GET with one field changed changes only that field", source: "the ticket contract: PUT the fresh GET with only the intended field changed; nothing else changes",
 		setup: func(t *testing.T, tn *tenant, fx fixture) {
 			tn.before = mustRecord(t, tn.s, "Tickets", fx["open"])
 			fresh := item(t, tn.get(t, api+"Tickets/"+fx["open"]))
@@ -116,13 +116,13 @@ func writeCases() []fidelityCase {
 			assert.Equal(t, "Replaced the toner cartridge.", after["resolution"])
 		},
 	}, {
-		name: "PUT without a required field fails", source: "seed 003 §4: missing fields cause hard failures",
+		name: "PUT without a required field fails", source: "the ticket contract: PUT /Tickets is never partial; a missing required field fails",
 		method: "PUT", path: api + "Tickets", body: `{"id":{open},"resolution":"done"}`, status: 500,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) {
 			assert.Contains(t, strings.Join(errorsOf(t, r), " "), "title")
 		},
 	}, {
-		name: "an update needs the id in the body", source: "autotask-api/README.md: PUT and PATCH carry id in the body",
+		name: "an update needs the id in the body", source: "spec PUT and PATCH /V1.0/Tickets: the id is in the body (internal/spec/autotask-api/README.md)",
 		method: "PATCH", path: api + "Tickets", body: `{"priority":1}`, status: 500,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) { errorsOf(t, r) },
 	}, {
@@ -132,14 +132,14 @@ func writeCases() []fidelityCase {
 			assert.Contains(t, errorsOf(t, r)[0], "999999999")
 		},
 	}, {
-		name: "lastActivityDate moves on every change", source: "issue 3 item 4; guard version = lastActivityDate",
+		name: "lastActivityDate moves on every change", source: "API: every change stamps lastActivityDate, which the guard uses as the record's version",
 		method: "PATCH", path: api + "Tickets", body: `{"id":{open},"title":"Changed"}`, status: 200,
 		setup: snapshot("Tickets", "open"),
 		check: func(t *testing.T, tn *tenant, fx fixture, _ response) {
 			assert.NotEqual(t, tn.before["lastActivityDate"], mustRecord(t, tn.s, "Tickets", fx["open"])["lastActivityDate"])
 		},
 	}, {
-		name: "UDF values are written by name", source: "DESIGN.md: userDefinedFields [{name, value}], values are strings",
+		name: "UDF values are written by name", source: "spec UserDefinedField {name, value}: values are strings, written by name",
 		method: "PATCH", path: api + "Tickets", body: `{"id":{open},"userDefinedFields":[{"name":"root cause","value":"Expired certificate"}]}`,
 		status: 200,
 		check: func(t *testing.T, tn *tenant, fx fixture, _ response) {
@@ -147,7 +147,7 @@ func writeCases() []fidelityCase {
 				map[string]any{"name": "Root Cause", "value": "Expired certificate"})
 		},
 	}, {
-		name: "a string longer than the field is refused", source: "entityInformation/fields length",
+		name: "a string longer than the field is refused", source: "spec GET /V1.0/Tickets/entityInformation/fields: length",
 		method: "PATCH", path: api + "Tickets", body: `{"id":{open},"title":"` + strings.Repeat("x", 256) + `"}`, status: 500,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) {
 			assert.Contains(t, errorsOf(t, r)[0], "title")
@@ -167,7 +167,7 @@ func ticketCases() []fidelityCase {
 		return `{"id":{open},"status":` + status + `}`
 	}
 	return []fidelityCase{{
-		name: "status 5 Complete stamps completedDate and resolvedDateTime", source: "seed 003 §5, §9",
+		name: "status 5 Complete stamps completedDate and resolvedDateTime", source: "the ticket contract: status 5 Complete stamps completedDate and resolvedDateTime",
 		method: "PATCH", path: api + "Tickets", body: setStatus("5"), status: 200,
 		check: func(t *testing.T, tn *tenant, fx fixture, _ response) {
 			tk := mustRecord(t, tn.s, "Tickets", fx["open"])
@@ -175,7 +175,7 @@ func ticketCases() []fidelityCase {
 			assert.NotNil(t, tk["resolvedDateTime"])
 		},
 	}, {
-		name: "status 8 Completed does not stamp them", source: "seed 003 §5",
+		name: "status 8 Completed does not stamp them", source: "the ticket contract: status ids, not labels, decide; 8 Completed leaves both null",
 		method: "PATCH", path: api + "Tickets", body: setStatus("8"), status: 200,
 		check: func(t *testing.T, tn *tenant, fx fixture, _ response) {
 			tk := mustRecord(t, tn.s, "Tickets", fx["open"])
@@ -183,7 +183,7 @@ func ticketCases() []fidelityCase {
 			assert.Nil(t, tk["resolvedDateTime"])
 		},
 	}, {
-		name: "reopening a Complete ticket clears them", source: "issue 3 item 4 (reopening clears them)",
+		name: "reopening a Complete ticket clears them", source: "API: moving a Complete ticket back to an open status clears both dates",
 		method: "PATCH", path: api + "Tickets", body: `{"id":{done},"status":1}`, status: 200,
 		check: func(t *testing.T, tn *tenant, fx fixture, _ response) {
 			tk := mustRecord(t, tn.s, "Tickets", fx["done"])
@@ -191,7 +191,7 @@ func ticketCases() []fidelityCase {
 			assert.Nil(t, tk["resolvedDateTime"])
 		},
 	}, {
-		name: "a note through the ticket moves the ticket's lastActivityDate", source: "seed 003 §7; Autotask ticket activity",
+		name: "a note through the ticket moves the ticket's lastActivityDate", source: "spec POST /V1.0/Tickets/{parentId}/Notes; API: a note is activity on its ticket",
 		method: "POST", path: api + "Tickets/{open}/Notes", body: `{"Title":"Update","Description":"Rebooted","NoteType":1,"Publish":1}`,
 		status: 200, setup: snapshot("Tickets", "open"),
 		check: func(t *testing.T, tn *tenant, fx fixture, r response) {
@@ -201,7 +201,7 @@ func ticketCases() []fidelityCase {
 			assert.NotEqual(t, tn.before["lastActivityDate"], mustRecord(t, tn.s, "Tickets", fx["open"])["lastActivityDate"])
 		},
 	}, {
-		name: "a note needs Title, Description, NoteType and Publish", source: "seed 003 §7 required fields",
+		name: "a note needs Title, Description, NoteType and Publish", source: "the ticket contract: a note needs Title, Description, NoteType and Publish",
 		method: "POST", path: api + "Tickets/{open}/Notes", body: `{"title":"x"}`, status: 500,
 		check: func(t *testing.T, _ *tenant, _ fixture, r response) {
 			errs := strings.Join(errorsOf(t, r), " ")
@@ -213,7 +213,7 @@ func ticketCases() []fidelityCase {
 		name: "a note below a missing ticket is refused", source: "spec POST /V1.0/Tickets/{parentId}/Notes",
 		method: "POST", path: api + "Tickets/999999999/Notes", body: `{"title":"x","description":"y","noteType":1,"publish":1}`, status: 500,
 	}, {
-		name: "time entries are found by ticketID", source: "seed 003 §6",
+		name: "time entries are found by ticketID", source: "the ticket contract: time entries are counted by ticketID; spec POST /V1.0/TimeEntries/query/count",
 		method: "POST", path: api + "TimeEntries/query/count", body: `{"filter":[{"op":"eq","field":"ticketID","value":{ticket}}]}`, status: 200,
 		check: func(t *testing.T, tn *tenant, fx fixture, r response) {
 			want := 0

@@ -1,7 +1,8 @@
 package sandbox
 
-// fieldRule hand-sets what the vendor spec leaves out (autotask-api/README.md: required and
-// read-only flags and picklists come only from a live tenant's entityInformation/fields).
+// fieldRule hand-sets what the vendor spec leaves out: required and read-only flags and
+// picklists come only from a live tenant's entityInformation/fields
+// (internal/spec/autotask-api/README.md).
 type fieldRule struct {
 	required bool
 	readOnly bool
@@ -27,7 +28,7 @@ var entityRules = map[string]map[string]fieldRule{
 	"Tickets": {
 		"title":                           reqStr(255),
 		"description":                     str(8000),
-		"resolution":                      str(32000), // seed 003 §8
+		"resolution":                      str(32000), // at most 32000 characters (the ticket contract)
 		"companyID":                       req(),
 		"status":                          reqPick(ticketStatus),
 		"priority":                        reqPick(ticketPriority),
@@ -61,7 +62,7 @@ var entityRules = map[string]map[string]fieldRule{
 		"apiVendorID":                               ro(),
 		"createdByContactID":                        ro(),
 	},
-	"TicketNotes": { // seed 003 §7: Title, Description, NoteType and Publish are required
+	"TicketNotes": { // a note needs Title, Description, NoteType and Publish (the ticket contract)
 		"title":              reqStr(250),
 		"description":        reqStr(32000),
 		"noteType":           reqPick(noteType),
@@ -170,7 +171,7 @@ var (
 )
 
 // dateOnlyFields are rendered without a time zone, as the real API does for dates
-// ("often without a Z", DESIGN.md): clients must cope with both forms.
+// (times are UTC, often without a Z): clients must cope with both forms.
 var dateOnlyFields = map[string]bool{
 	"dateWorked": true, "startDate": true, "endDate": true, "installDate": true,
 	"warrantyExpirationDate": true, "hireDate": true, "dueDate": true,

@@ -10,8 +10,9 @@ import (
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
 )
 
-// TestFilterOperators: one row per operator of the query language (spec QueryModel; seed
-// 000 lists all 13; DESIGN.md), each checked against the records read directly.
+// TestFilterOperators: one row per operator of the query language (spec QueryModel: eq noteq
+// gt gte lt lte beginsWith endsWith contains exist notExist in notIn), each checked against
+// the records read directly.
 func TestFilterOperators(t *testing.T) {
 	tn := newTenant(t, sandbox.Options{Tickets: 120, Companies: 10})
 	var tickets []map[string]any

@@ -14,7 +14,8 @@ import (
 )
 
 // TestPagingTwentyThousandTickets walks every ticket of a 20,000-ticket tenant by keyset
-// pagination, POST cursor after POST cursor (DESIGN.md: same method and body).
+// pagination, POST cursor after POST cursor (a nextPageUrl is followed with the same method
+// and body as the first page).
 func TestPagingTwentyThousandTickets(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds 20,000 tickets")

@@ -51,9 +51,10 @@ func childPL(triples ...any) []picklistValue {
 	return out
 }
 
-// Ticket status ids are tenant-specific (seed 003 §3); this tenant has both 5 "Complete",
-// the status that stamps completedDate and resolvedDateTime, and 8 "Completed", which
-// does not (seed 003 §5). Labels are matched exactly, never by prefix.
+// Ticket status ids are tenant-specific (clients read them from the status picklist); this
+// tenant has both 5 "Complete", the status that stamps completedDate and resolvedDateTime,
+// and 8 "Completed", which does not, as the tenant measured for the ticket contract
+// (package autotask) did. Labels are matched exactly, never by prefix.
 var (
 	ticketStatus = pl(
 		1, "*!New", 5, "!Complete", 7, "Waiting Customer", 8, "Completed", 10, "In Progress",

@@ -84,7 +84,8 @@ func (s *Sandbox) record(hs handlers, rt *route, caps capabilities, seg string) 
 }
 
 // resolve maps a request to its route by the capability table: a method the path lacks is
-// a 405, a path with no methods at all a 404 (POST /TicketNotes, seed 003 §7).
+// a 405, a path with no methods at all a 404 (POST /TicketNotes, absent from the spec, is a
+// 404 on the real API too).
 func (s *Sandbox) resolve(method string, segs []string) route {
 	rt := route{family: segs[0]}
 	var hs handlers

@@ -3,7 +3,9 @@ package sandbox
 import "time"
 
 // hostile is untrusted free text written into a seeded ticket, the way anyone who can
-// email the helpdesk can write it, for the security tests of issue 7.
+// email the helpdesk can write it, so that tests can check that no invisible or
+// direction-changing character and no markup reaches the assistant, that the text is marked
+// untrusted, and that reading it writes nothing.
 type hostile struct {
 	title, description string
 	note               string // added as a note when set

@@ -36,7 +36,9 @@ func TestSeedIsDeterministic(t *testing.T) {
 	assert.NotEqual(t, allRecords(a, "Tickets"), allRecords(c, "Tickets"))
 }
 
-// TestSeedShape: what the issue asks the seed to contain (issue 3 item 7).
+// TestSeedShape: what the seed must contain for every tool and workflow to have something
+// real to work on: 500 tickets over 50 customers, every kind of status, numbers that carry
+// their creation date, and tickets both with and without time entries.
 func TestSeedShape(t *testing.T) {
 	s := sandbox.New(sandbox.Options{Now: fixedNow})
 	assert.Equal(t, 500, s.Count("Tickets"))
@@ -73,10 +75,10 @@ func TestSeedShape(t *testing.T) {
 		assert.Equal(t, strings.ReplaceAll(tk["createDate"].(string)[:10], "-", ""), n[1:9], "number carries the creation date")
 		switch st {
 		case 5:
-			assert.NotNil(t, tk["completedDate"], "status 5 stamps completedDate (seed 003 §5)")
+			assert.NotNil(t, tk["completedDate"], "status 5 Complete stamps completedDate")
 			assert.NotNil(t, tk["resolvedDateTime"])
 		default:
-			assert.Nil(t, tk["completedDate"], "status %d does not (seed 003 §5)", st)
+			assert.Nil(t, tk["completedDate"], "status %d does not stamp completedDate", st)
 			assert.Nil(t, tk["resolvedDateTime"])
 		}
 		assert.NotEmpty(t, tk["title"])
@@ -93,14 +95,15 @@ func TestSeedShape(t *testing.T) {
 	assert.Len(t, priorities, 4)
 	assert.Greater(t, len(queues), 3)
 	assert.Positive(t, withEntries, "time entries on some tickets")
-	assert.Positive(t, without, "none on others (seed 003 §9)")
+	assert.Positive(t, without, "none on others: resolving sets status 5 only on a ticket without time entries")
 	assert.Greater(t, s.Count("TicketNotes"), 500)
 	assert.Greater(t, s.Count("Contacts"), 100)
 	assert.Greater(t, s.Count("Tasks"), s.Count("Projects"))
 }
 
-// TestSeedHostileText: free text an attacker could write is seeded for the security tests
-// of issue 7 item 5.
+// TestSeedHostileText: free text an attacker could write (invisible and bidi characters,
+// markup, encoded script, a prompt injection) is seeded, so the tests of the tools' cleaning
+// of untrusted text have it to read.
 func TestSeedHostileText(t *testing.T) {
 	s := sandbox.New(sandbox.Options{Now: fixedNow})
 	var text strings.Builder

@@ -94,7 +94,7 @@ func (g *seeder) ticket(created time.Time) int64 {
 			done = g.today.Add(-time.Minute)
 		}
 		f["resolution"] = resolutions[g.r.IntN(len(resolutions))]
-		if status == statusComplete { // seed 003 §5: only status 5 stamps these
+		if status == statusComplete { // only status 5 "Complete" stamps these
 			f["completedDate"], f["resolvedDateTime"] = done, done
 			f["completedByResourceID"] = f["assignedResourceID"]
 		}
@@ -144,7 +144,7 @@ func (g *seeder) ticketStatus(age time.Duration) int64 {
 	case days > 21 && roll < 85, days >= 7 && roll < 50, roll < 15:
 		return statusComplete
 	case days >= 7 && roll < 56, days > 21 && roll < 90:
-		return 8 // "Completed": closed without the resolution timestamps (seed 003 §5)
+		return 8 // "Completed": closed without the resolution timestamps, as on the real API
 	}
 	return g.weighted(openStatuses, openStatusWeights)
 }

@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// Ticket status ids with behaviour (seed 003 §5): only 5 "Complete" stamps the resolution
-// timestamps; 8 "Completed" is an ordinary status.
+// Ticket status ids with behaviour: only 5 "Complete" stamps the resolution timestamps;
+// 8 "Completed" is an ordinary status (the ticket contract, package autotask).
 const (
 	statusNew      = 1
 	statusComplete = 5
