@@ -37,13 +37,16 @@
 //
 // # Seed data
 //
-// New seeds, from Options.Seed and the day of Options.Now, the owner company (id 0,
-// "Northstar IT Services") and Companies customers (one is "Contoso") with contacts,
-// contracts and configuration items; technicians and the API user as resources; projects
-// with tasks; and Tickets tickets across statuses, queues and priorities, numbered like
-// T20261122.0042, with notes, UDF values (some empty) and time entries on some. A few
-// tickets carry hostile free text (HostileTicketIDs). Seeding is cheap: 500 tickets take a
-// few milliseconds, 20,000 about a quarter of a second (BenchmarkNew).
+// New seeds, from Options.Seed, the owner company (id 0, "Northstar IT Services") and
+// Companies customers (one is "Contoso") with contacts, contracts and configuration items;
+// technicians and the API user as resources; projects with tasks; and Tickets tickets
+// across statuses, queues and priorities, numbered like T20260602.0002, with notes, UDF
+// values (some empty) and time entries on some. A few tickets carry hostile free text
+// (HostileTicketIDs). The seeded history ends on a fixed day (2026-11-23), not today, so
+// ticket numbers, which carry the creation date, are the same on every run; only when
+// Options.Now is earlier does it end at Now's day instead, so nothing seeded lies in the
+// future. Seeding is cheap: 500 tickets take a few milliseconds, 20,000 about a quarter of
+// a second (BenchmarkNew).
 //
 // # Use
 //

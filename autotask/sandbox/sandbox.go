@@ -30,7 +30,7 @@ const (
 
 // Options shape the simulated tenant. The zero value is a usable tenant.
 type Options struct {
-	Seed        int64       // default 1; same seed (and same Now day) -> same tenant
+	Seed        int64       // default 1; same seed -> same tenant (ticket numbers included), on any day
 	Tickets     int         // default 500 (size knob: 20000+ for paging tests)
 	Companies   int         // default 50
 	Credentials Credentials // zero -> DefaultCredentials

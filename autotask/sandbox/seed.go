@@ -7,12 +7,18 @@ import (
 	"time"
 )
 
+// seededHistoryEnd is the day the seeded history ends: every seeded date is placed
+// relative to it, not to today. A ticket number carries the ticket's creation date, so a
+// history that moved with the calendar would renumber every ticket each day, and a ticket
+// number written down yesterday (in a README, a test, a bug report) would find nothing.
+var seededHistoryEnd = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+
 // seeder fills a new tenant. Every draw comes from one generator in a fixed order, so the
-// same Seed (and the same day of Now) gives the same tenant.
+// same Seed gives the same tenant on any day from seededHistoryEnd on.
 type seeder struct {
-	s     *Sandbox
-	r     *rand.Rand
-	today time.Time // midnight UTC of Now: everything seeded happened before it
+	s    *Sandbox
+	r    *rand.Rand
+	asOf time.Time // midnight UTC of the day the seeded history ends (historyEnd): everything seeded happened before it
 
 	techs     []int64 // active technicians
 	customers []customer
@@ -30,9 +36,9 @@ type customer struct {
 
 func (s *Sandbox) seed() {
 	g := &seeder{
-		s:     s,
-		r:     rand.New(rand.NewPCG(uint64(s.opts.Seed), uint64(s.opts.Seed)^0x9e3779b97f4a7c15)),
-		today: s.opts.Now().UTC().Truncate(24 * time.Hour),
+		s:    s,
+		r:    rand.New(rand.NewPCG(uint64(s.opts.Seed), uint64(s.opts.Seed)^0x9e3779b97f4a7c15)),
+		asOf: historyEnd(s.opts.Now()),
 	}
 	g.resources()
 	g.companies()
@@ -44,6 +50,16 @@ func (s *Sandbox) seed() {
 	g.reserve("TicketNotes", s.opts.Tickets*3/2)
 	g.reserve("TimeEntries", s.opts.Tickets)
 	g.tickets()
+}
+
+// historyEnd is seededHistoryEnd, or today's midnight when Now is earlier (a test's frozen
+// clock, a machine's wrong one): nothing seeded may lie in the future, because the real API
+// never holds a ticket created, completed or worked on later than now.
+func historyEnd(now time.Time) time.Time {
+	if today := now.UTC().Truncate(24 * time.Hour); today.Before(seededHistoryEnd) {
+		return today
+	}
+	return seededHistoryEnd
 }
 
 // reserve sizes a store for what the seed is about to put in it.
@@ -83,11 +99,11 @@ func (g *seeder) weighted(values []int64, weights []int) int64 {
 	return values[len(values)-1]
 }
 
-// daysAgo is a time between lo and hi days before today (at least yesterday, so nothing
+// daysAgo is a time between lo and hi days before asOf (at least the day before, so nothing
 // seeded is later than Now), at a working hour.
 func (g *seeder) daysAgo(lo, hi int) time.Time {
 	d := max(lo+g.r.IntN(hi-lo+1), 1)
-	return g.today.AddDate(0, 0, -d).Add(time.Duration(8*60+g.r.IntN(9*60)) * time.Minute)
+	return g.asOf.AddDate(0, 0, -d).Add(time.Duration(8*60+g.r.IntN(9*60)) * time.Minute)
 }
 
 func (g *seeder) resources() {
@@ -99,7 +115,7 @@ func (g *seeder) resources() {
 	g.s.apiResourceID = g.put("Resources", map[string]any{
 		"firstName": "API", "lastName": "Sandbox Integration", "email": email, "userName": c.Username,
 		"isActive": true, "resourceType": "Employee", "title": "API User", "userType": int64(1),
-		"licenseType": int64(7), "hireDate": g.today.AddDate(-2, 0, 0),
+		"licenseType": int64(7), "hireDate": g.asOf.AddDate(-2, 0, 0),
 	}, nil)
 	for i, t := range technicians {
 		login := strings.ToLower(t.first[:1] + strings.ReplaceAll(t.last, "'", ""))
@@ -126,7 +142,7 @@ func (g *seeder) companies() {
 		"companyType": int64(5), "phone": "(555) 010-0100", "address1": "100 Harbor Way",
 		"city": "Seattle", "state": "WA", "postalCode": "98101", "countryID": int64(237),
 		"isActive": true, "ownerResourceID": g.techs[0], "webAddress": "www.northstar-it.example",
-		"createDate": g.today.AddDate(-8, 0, 0), "lastActivityDate": g.daysAgo(1, 30),
+		"createDate": g.asOf.AddDate(-8, 0, 0), "lastActivityDate": g.daysAgo(1, 30),
 	}, map[string]string{})
 	tiers := []string{"Gold", "Silver", "Bronze"}
 	backups := []string{"Datto BCDR", "Veeam", "Acronis", "Azure Backup"}
@@ -186,7 +202,7 @@ func (g *seeder) contacts() {
 func (g *seeder) contracts() {
 	for ci := range g.customers {
 		c := &g.customers[ci]
-		start := g.today.AddDate(-g.r.IntN(3), -g.r.IntN(12), 0)
+		start := g.asOf.AddDate(-g.r.IntN(3), -g.r.IntN(12), 0)
 		c.contract = g.put("Contracts", map[string]any{
 			"contractName": c.name + " Managed Services Agreement", "companyID": c.id,
 			"contractNumber": fmt.Sprintf("MSA-%04d", ci+1), "contractType": int64(7), "status": int64(1),
@@ -244,7 +260,7 @@ func (g *seeder) projects() {
 		start := g.daysAgo(10, 200)
 		end := start.AddDate(0, 0, 30+g.r.IntN(90))
 		status := int64(2)
-		if end.Before(g.today) {
+		if end.Before(g.asOf) {
 			status = 5
 		}
 		lead := g.techs[7]

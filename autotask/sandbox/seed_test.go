@@ -13,7 +13,12 @@ import (
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
 )
 
-var fixedNow = func() time.Time { return time.Date(2026, 11, 22, 15, 4, 5, 0, time.UTC) }
+var fixedNow = at(2026, 12, 1)
+
+// at is a clock frozen at 15:04:05 UTC on a day.
+func at(year int, month time.Month, day int) func() time.Time {
+	return func() time.Time { return time.Date(year, month, day, 15, 4, 5, 0, time.UTC) }
+}
 
 func allRecords(s *sandbox.Sandbox, entity string) []map[string]any {
 	var out []map[string]any
@@ -24,7 +29,7 @@ func allRecords(s *sandbox.Sandbox, entity string) []map[string]any {
 	return out
 }
 
-// TestSeedIsDeterministic: the same seed (and day) is the same tenant; another seed is not.
+// TestSeedIsDeterministic: the same seed is the same tenant; another seed is not.
 func TestSeedIsDeterministic(t *testing.T) {
 	a := sandbox.New(sandbox.Options{Seed: 7, Now: fixedNow})
 	b := sandbox.New(sandbox.Options{Seed: 7, Now: fixedNow})
@@ -34,6 +39,56 @@ func TestSeedIsDeterministic(t *testing.T) {
 		assert.Positive(t, a.Count(e), e)
 	}
 	assert.NotEqual(t, allRecords(a, "Tickets"), allRecords(c, "Tickets"))
+}
+
+// TestSeedIgnoresTheCalendar: a ticket number carries its creation date, so a history
+// seeded relative to today would renumber every ticket each day, and a number written
+// down (in the README, in a bug report) would find nothing the next day.
+func TestSeedIgnoresTheCalendar(t *testing.T) {
+	a := sandbox.New(sandbox.Options{Now: at(2027, 1, 15)})
+	b := sandbox.New(sandbox.Options{Now: at(2031, 7, 4)})
+	for _, e := range []string{"Companies", "Contacts", "Resources", "Tickets", "TicketNotes", "TimeEntries", "ConfigurationItems", "Projects", "Tasks", "Contracts"} {
+		assert.Equal(t, allRecords(a, e), allRecords(b, e), e)
+	}
+}
+
+// TestSeedNeverInTheFuture: with a clock earlier than the day the seeded history ends,
+// the history ends at the clock's day instead, because the real API never holds a record
+// created, completed or worked on later than now.
+func TestSeedNeverInTheFuture(t *testing.T) {
+	now := at(2026, 8, 10)
+	s := sandbox.New(sandbox.Options{Now: now})
+	happened := map[string][]string{
+		"Tickets":     {"createDate", "lastActivityDate", "completedDate", "resolvedDateTime"},
+		"TicketNotes": {"createDateTime", "lastActivityDate"},
+		"TimeEntries": {"startDateTime", "dateWorked", "createDateTime"},
+		"Companies":   {"createDate", "lastActivityDate"},
+		"Contacts":    {"createDate", "lastActivityDate"},
+	}
+	for entity, fields := range happened {
+		checked := 0
+		for _, rec := range allRecords(s, entity) {
+			for _, f := range fields {
+				v, ok := rec[f].(string)
+				if !ok {
+					continue
+				}
+				when, err := time.Parse(time.RFC3339, v)
+				if err != nil { // the API writes some datetimes without a zone: UTC
+					when, err = time.Parse("2006-01-02T15:04:05", v)
+				}
+				require.NoError(t, err, "%s.%s", entity, f)
+				assert.False(t, when.After(now()), "%s %v: %s %s is after Now", entity, rec["id"], f, v)
+				checked++
+			}
+		}
+		assert.Positive(t, checked, entity)
+	}
+	var newest string
+	for _, tk := range allRecords(s, "Tickets") {
+		newest = max(newest, tk["ticketNumber"].(string)[1:9])
+	}
+	assert.Equal(t, "20260809", newest, "the history ends the day before Now")
 }
 
 // TestSeedShape: what the seed must contain for every tool and workflow to have something

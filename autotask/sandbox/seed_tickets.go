@@ -36,7 +36,7 @@ func (g *seeder) tickets() {
 	if n > 5000 {
 		span = 365 * 24 * time.Hour
 	}
-	start := g.today.Add(-span)
+	start := g.asOf.Add(-span)
 	step := span / time.Duration(n)
 	hostile := hostilePayloads()
 	for i := range n {
@@ -56,7 +56,7 @@ func (g *seeder) ticket(created time.Time) int64 {
 		user: c.contactNm[who], server: serverNames[g.r.IntN(len(serverNames))], site: g.pick(siteNames),
 		domain: c.domain, printer: printerNames[g.r.IntN(len(printerNames))],
 	}
-	age := g.today.Sub(created)
+	age := g.asOf.Sub(created)
 	status := g.ticketStatus(age)
 	priority := g.weighted([]int64{1, 2, 3, 4}, []int{20, 50, 22, 8})
 	source := g.weighted([]int64{2, 1, 4, 11}, []int{45, 25, 20, 10})
@@ -90,8 +90,8 @@ func (g *seeder) ticket(created time.Time) int64 {
 	last := created.Add(time.Duration(5+g.r.IntN(120)) * time.Minute)
 	if status == statusComplete || status == 8 {
 		done := created.Add(time.Duration(1+g.r.IntN(min(int(age.Hours()), 240)+1)) * time.Hour)
-		if done.After(g.today) {
-			done = g.today.Add(-time.Minute)
+		if done.After(g.asOf) {
+			done = g.asOf.Add(-time.Minute)
 		}
 		f["resolution"] = resolutions[g.r.IntN(len(resolutions))]
 		if status == statusComplete { // only status 5 "Complete" stamps these
@@ -161,8 +161,8 @@ func (g *seeder) note(ticketID int64, at time.Time, title, description string) {
 func (g *seeder) timeEntry(ticketID int64, start time.Time, t map[string]any) {
 	start = start.Truncate(time.Minute)
 	hours := float64(1+g.r.IntN(8)) / 4
-	if latest := g.today.Add(-3 * time.Hour); start.After(latest) {
-		start = latest // work logged on yesterday's last tickets stays in the past
+	if latest := g.asOf.Add(-3 * time.Hour); start.After(latest) {
+		start = latest // work logged on the history's last tickets stays in the past
 	}
 	tech, _ := t["assignedResourceID"].(int64)
 	if tech == 0 {
