@@ -34,7 +34,7 @@ const (
 )
 
 var refusals = []error{
-	ErrReadOnly, ErrNotAllowed, ErrNotRead, ErrConflict,
+	ErrReadOnly, ErrNotAllowed, ErrNotRead, ErrConflict, ErrReadAgain,
 	ErrTokenInvalid, ErrTokenExpired, ErrTokenUsed, ErrTokenStale, ErrStoreFull,
 }
 

@@ -42,7 +42,7 @@ func TestConcurrentReadsChecksAndWrites(t *testing.T) {
 						t.Errorf("unexpected check error: %v", err)
 					}
 				case 3:
-					assert.NoError(t, g.RecordWrite(bg, s, "Tickets", id, rec))
+					assert.NoError(t, g.RecordWrite(bg, s, "Tickets", id, rec, rec))
 					tok, _, err := g.IssueToken(bg, w, VersionOf(base))
 					if assert.NoError(t, err) {
 						assert.NoError(t, guards[(gi+1)%2].RedeemToken(bg, tok, w, VersionOf(base)))

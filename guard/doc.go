@@ -24,23 +24,25 @@
 // field changed: someone added a note, and the assistant's decision may depend on it. The refusal lists
 // the changed fields with before and after values, truncated, so the assistant can re-read and redo.
 //
-// After the session's own write, RecordWrite stores the record as it should now be; the next check
-// accepts a fresh record equal to it in every field but VolatileFields, the ones the API stamps itself
-// (lastActivityDate, completedDate, resolvedDateTime, SLA dates and the like). The price: another user
-// adding a note right after our write goes unnoticed until the session's next read. Comparing values
-// canonically (json.Number and float64 alike, one datetime spelling, UDFs by name) keeps the check from
-// refusing a write because of how a record was decoded.
+// After the session's own write, the tool reads the record back and RecordWrite stores that exact
+// version (the API's answer to a write carries only the id, and the write moved lastActivityDate): the
+// session's next write goes through when nothing moved since, and is refused after anyone else's
+// change, a note included. Without a read-back that matches what was written, the next write is
+// refused until the session reads again (ErrReadAgain). Comparing values canonically (json.Number and
+// float64 alike, one datetime spelling, UDFs by name) keeps the check from refusing a write because of
+// how a record was decoded.
 //
 // # Confirmation
 //
 // Status changes always need a person's yes (seed 003: "never change status implicitly"; status 5
-// stamps resolution dates for good), and so do changes to DefaultSensitiveFields, Options.SensitiveFields
-// and any Write marked Sensitive. Clients with elicitation ask the person directly; for the rest the
-// first call returns a preview and a token, and only a second call with the token applies the change.
+// stamps resolution dates for good), and so does every other decision on DefaultSensitiveFields or
+// Options.SensitiveFields (Decisions), and any Write marked Sensitive. Clients with elicitation ask
+// the person directly; for the rest the first call returns a preview and a token, and only a second
+// call with the token applies the change. README.md's policy table is the single list of what needs it.
 // Tokens are HMAC-SHA256 signed with Options.Key and bound to session, tool, record, the exact changes
-// and the record's version; they are single-use and expire (DefaultTokenTTL). A token is proof that
-// this person saw this preview of this record, nothing more: a replay, an edited change, another
-// session or a record that moved since the preview all fail.
+// and the record's version (CreateVersion for a record still to be created); they are single-use and
+// expire (DefaultTokenTTL). A token is proof that this person saw this preview of this record, nothing
+// more: a replay, an edited change, another session or a record that moved since the preview all fail.
 //
 // # Policy and audit
 //

@@ -13,6 +13,7 @@ var (
 	ErrNotAllowed = errors.New("this write is not in the server's allow list (AUTOTASK_MCP_ALLOW_WRITES)")
 	ErrNotRead    = errors.New("this session has not read the record: read it first with get_ticket (tickets) or get_entity, check it is the one you mean, then retry")
 	ErrConflict   = errors.New("the record changed since this session read it: read it again with get_ticket or get_entity and redo the change on the current values")
+	ErrReadAgain  = errors.New("this session's own last write to the record could not be read back, so a change someone else made after it cannot be told from it: read the record again with get_ticket or get_entity, check it, then retry")
 
 	ErrTokenInvalid = errors.New("the confirmation token is not valid for this change: ask for a new confirmation by repeating the call without a token")
 	ErrTokenExpired = errors.New("the confirmation token has expired: ask for a new confirmation by repeating the call without a token")

@@ -26,16 +26,31 @@ var VolatileFields = []string{
 	"serviceLevelAgreementHasBeenMet", "serviceLevelAgreementPausedNextEventHours",
 }
 
-// DefaultSensitiveFields always need the person's confirmation before a write changes them, in addition
-// to Options.SensitiveFields and any Write marked Sensitive:
-//   - status: seed 003 forbids implicit status changes, and the Complete status stamps resolution
-//     timestamps that cannot be taken back;
+// DefaultSensitiveFields need the person's confirmation before a write sets them, in addition to
+// Options.SensitiveFields and any Write marked Sensitive (see Decisions for the two exceptions on
+// records a write creates). Each either cannot be quietly undone or acts outside the tenant:
+//   - status: never changed implicitly; the Complete status stamps resolution timestamps that cannot
+//     be taken back, and the tenant's workflow rules (e-mails to the customer, SLA events) fire on it;
 //   - companyID: moves a record to another customer, the boundary an MSP tenant exists to keep;
-//   - isActive: deactivating a company, contact or resource hides it across the whole tenant.
+//   - isActive: deactivating a company, contact or resource hides it across the whole tenant;
+//   - changeApprovalBoard, changeApprovalType, changeApprovalStatus: a ticket's change approval;
+//     setting them starts or decides an approval that notifies the board's members, customer
+//     contacts among them, and lets the change go ahead;
+//   - isVisibleToComanaged, isAssignedToComanaged: show or hand a ticket to the co-managing
+//     customer's own IT staff, people outside the tenant;
+//   - publish (TicketNotes): who may see a note; any visibility other than the tenant's default
+//     (internal) can show the note to the customer, and notification rules may e-mail it.
 //
 // Assignment (assignedResourceID), queue and priority are left out on purpose: they are routine triage,
 // and a confirmation asked for every routine change teaches people to accept without reading.
-var DefaultSensitiveFields = []string{"status", "companyID", "isActive"}
+// README.md's "What needs the person's confirmation" table lists the same fields; a test keeps the two
+// equal.
+var DefaultSensitiveFields = []string{
+	"status", "companyID", "isActive",
+	"changeApprovalBoard", "changeApprovalType", "changeApprovalStatus",
+	"isVisibleToComanaged", "isAssignedToComanaged",
+	"publish",
+}
 
 // secretMarkers name fields whose values never leave the guard: records carry no secrets today, but a
 // future entity or a tool passing a credential-like field must not put it into an audit line, a

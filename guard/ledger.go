@@ -13,8 +13,13 @@ type Write struct {
 	ID                    int64
 	// Writes names the entities the write creates or changes besides Entity, the record it is
 	// checked against (add_ticket_note: TicketNotes), for the allow list.
-	Writes    []string
-	Changes   map[string]any
+	Writes  []string
+	Changes map[string]any
+	// Create: the write creates Entity (ID is 0 until it exists). Defaults are the values the tenant
+	// gives a record it creates (Entity on a create, a child such as a note) for a field left out, in
+	// the shape of Changes. Both only narrow what needs confirmation (see Decisions).
+	Create    bool
+	Defaults  map[string]any
 	Sensitive bool // the tool asks for confirmation whatever the fields
 }
 
@@ -36,23 +41,46 @@ func (g *Guard) RecordRead(ctx context.Context, session, entity string, id int64
 	return nil
 }
 
-// RecordWrite remembers the record as it should be after this session's own successful write (the
-// body that was sent), so the session's next write is not refused because of its own change. When the
-// session had not read the record (it created it), what it wrote counts as read.
-func (g *Guard) RecordWrite(ctx context.Context, session, entity string, id int64, expected map[string]any) error {
+// RecordWrite remembers what this session's own successful write made of the record, so that its next
+// write is neither refused because of its own change nor let through after a change it did not make.
+//
+// The API answers a write with the record's id only, and every write moves lastActivityDate to a value
+// nobody told us, so the version a write produced is known only by reading the record back. expected
+// is the record as the write should have left it (the body a PUT sent; the record as read, for a write
+// that only adds a child such as a note); after is the record read back right after the write.
+//   - When every field of expected, VolatileFields aside, has its expected value in after, after is
+//     what the session now knows, exactly as if it had read it: lastActivityDate included, so that
+//     anyone else's later change, even a note that moves nothing else, is a conflict.
+//   - When after is nil (the read-back failed) or differs (someone changed the record between the write
+//     and the read-back, or the API changed more than asked), the session does not know the record's
+//     version, and its next write is refused (ErrReadAgain, or a conflict listing the differences)
+//     until it reads the record again.
+//
+// What no read-back can tell apart: a change by someone else in the moment between the write and the
+// read-back that moves only lastActivityDate (a note) is taken for part of the session's own write.
+func (g *Guard) RecordWrite(ctx context.Context, session, entity string, id int64, expected, after map[string]any) error {
 	if err := validKey(session, entity, expected); err != nil {
 		return fmt.Errorf("record write of %s %d: %w", entity, id, err)
 	}
-	key := recordKey(session, entity, id)
-	prev, ok, err := g.store.LoadRead(ctx, key)
-	if err != nil {
+	if err := sameID(expected, id); err != nil {
 		return fmt.Errorf("record write of %s %d: %w", entity, id, err)
 	}
 	flat := flatten(expected)
-	state := ReadState{Version: prev.Version, Fields: prev.Fields, Expected: flat, At: g.now()}
-	if !ok {
-		state.Version, state.Fields = versionOf(expected, flat), flat
+	key := recordKey(session, entity, id)
+	if after != nil {
+		if err := sameID(after, id); err != nil {
+			return fmt.Errorf("record write of %s %d: read back: %w", entity, id, err)
+		}
+		afterFlat := flatten(after)
+		if len(changedFields(flat, afterFlat, compareMode{})) == 0 {
+			state := ReadState{Version: versionOf(after, afterFlat), Fields: afterFlat, At: g.now()}
+			if err := g.store.SaveRead(ctx, key, state); err != nil {
+				return fmt.Errorf("record write of %s %d: %w", entity, id, err)
+			}
+			return nil
+		}
 	}
+	state := ReadState{Version: versionOf(expected, flat), Fields: flat, Expected: flat, At: g.now()}
 	if err := g.store.SaveRead(ctx, key, state); err != nil {
 		return fmt.Errorf("record write of %s %d: %w", entity, id, err)
 	}
@@ -61,16 +89,16 @@ func (g *Guard) RecordWrite(ctx context.Context, session, entity string, id int6
 
 // Check decides whether w may go ahead, given fresh, the record from the GET the write makes just
 // before it. In order: policy (ErrReadOnly, ErrNotAllowed), read before write (ErrNotRead), no lost
-// update (*ConflictError). Confirmation is separate (NeedsConfirmation, IssueToken, RedeemToken)
-// because how to ask depends on the client. The record is unchanged when:
-//   - its lastActivityDate equals the one read, and no field the session read has another value; or,
-//     for a record without lastActivityDate, no field other than VolatileFields has another value
-//     (an equal hash is the quick case of this);
-//   - or, after the session's own write (RecordWrite), every field it wrote, VolatileFields aside, has
-//     the expected value; the fresh record then becomes what the session knows.
+// update (*ConflictError, ErrReadAgain). Confirmation is separate (NeedsConfirmation, IssueToken,
+// RedeemToken) because how to ask depends on the client. The record is unchanged when:
+//   - its lastActivityDate equals the one the session knows (from its read, or from the read-back after
+//     its own write, see RecordWrite), and no field the session knows has another value; or,
+//   - for a record without lastActivityDate, no field other than VolatileFields has another value
+//     (an equal hash is the quick case of this).
 //
 // A lastActivityDate that moved with no field changed (someone added a note) is still a conflict: what
-// the assistant decided may depend on what was added.
+// the assistant decided may depend on what was added. After an own write whose result the session
+// does not know (RecordWrite without a matching read-back), every write is refused until it reads again.
 func (g *Guard) Check(ctx context.Context, w Write, fresh map[string]any) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -94,22 +122,22 @@ func (g *Guard) Check(ctx context.Context, w Write, fresh map[string]any) error 
 	}
 	freshFields := flatten(fresh)
 	freshVersion := versionOf(fresh, freshFields)
-
-	if st.Expected != nil && len(changedFields(st.Expected, freshFields, compareMode{})) == 0 {
-		next := ReadState{Version: freshVersion, Fields: freshFields, At: g.now()}
-		if err := g.store.SaveRead(ctx, key, next); err != nil {
-			return fmt.Errorf("check %s %d: %w", w.Entity, w.ID, err)
-		}
-		return nil
+	if st.Expected != nil {
+		return unsettled(w, st.Expected, freshFields)
 	}
 	if unchangedSinceRead(st, freshVersion, freshFields) {
 		return nil
 	}
-	base := st.Fields
-	if st.Expected != nil {
-		base = st.Expected
+	return &ConflictError{Entity: w.Entity, ID: w.ID, Changed: describeChanges(st.Fields, freshFields)}
+}
+
+// unsettled refuses a write after this session's own write whose resulting version it does not know:
+// a conflict when a field it wrote no longer has the value it wrote, else a request to read again.
+func unsettled(w Write, expected, fresh map[string]string) error {
+	if len(changedFields(expected, fresh, compareMode{})) > 0 {
+		return &ConflictError{Entity: w.Entity, ID: w.ID, Changed: describeChanges(expected, fresh)}
 	}
-	return &ConflictError{Entity: w.Entity, ID: w.ID, Changed: describeChanges(base, freshFields)}
+	return fmt.Errorf("%s on %s %d refused: %w", w.Tool, w.Entity, w.ID, ErrReadAgain)
 }
 
 func unchangedSinceRead(st ReadState, freshVersion string, fresh map[string]string) bool {

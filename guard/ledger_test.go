@@ -28,11 +28,6 @@ func TestCheck(t *testing.T) {
 	readTicket := func(g *Guard) {
 		require.NoError(t, g.RecordRead(bg, session, "Tickets", 42, decodeTicket(t, true)))
 	}
-	// ownWrite: the session read the ticket and set status 5; the API stamped what it stamps.
-	ownWrite := func(g *Guard) {
-		readTicket(g)
-		require.NoError(t, g.RecordWrite(bg, session, "Tickets", 42, ticketWith(t, map[string]any{"status": 5})))
-	}
 	afterOwnWrite := func(extra map[string]any) map[string]any {
 		rec := ticketWith(t, map[string]any{
 			"status": 5, "lastActivityDate": "2024-05-01T10:00:00Z",
@@ -43,6 +38,17 @@ func TestCheck(t *testing.T) {
 		}
 		return rec
 	}
+	// ownWrite: the session read the ticket and set status 5; the API stamped what it stamps, and the
+	// read-back right after shows it (readBack nil: the read-back failed).
+	ownWrite := func(readBack map[string]any) func(g *Guard) {
+		return func(g *Guard) {
+			readTicket(g)
+			require.NoError(t, g.RecordWrite(bg, session, "Tickets", 42, ticketWith(t, map[string]any{"status": 5}), readBack))
+		}
+	}
+	// someoneElsesNote moves lastActivityDate past the one the session's own write produced, and
+	// nothing else: another user added a note after the write.
+	someoneElsesNote := map[string]any{"lastActivityDate": "2024-05-01T10:05:00Z"}
 
 	tests := []struct {
 		name    string
@@ -182,23 +188,54 @@ func TestCheck(t *testing.T) {
 			changed: []string{"priority"},
 		},
 		{
-			name:  "after own write, API stamps ignored",
-			setup: ownWrite,
+			name:  "after own write, the version read back is what the session knows",
+			setup: ownWrite(afterOwnWrite(nil)),
 			write: ticketWrite(session, map[string]any{"title": "x"}),
 			fresh: afterOwnWrite(nil),
 		},
 		{
 			name:    "after own write, someone else changed priority too",
-			setup:   ownWrite,
+			setup:   ownWrite(afterOwnWrite(nil)),
 			write:   ticketWrite(session, map[string]any{"title": "x"}),
 			fresh:   afterOwnWrite(map[string]any{"priority": 1}),
 			wantErr: ErrConflict,
 			changed: []string{"priority"},
 		},
 		{
+			name:    "after own write, someone else added a note",
+			setup:   ownWrite(afterOwnWrite(nil)),
+			write:   ticketWrite(session, map[string]any{"title": "x"}),
+			fresh:   afterOwnWrite(someoneElsesNote),
+			wantErr: ErrConflict,
+			changed: []string{"lastActivityDate"},
+		},
+		{
+			name:    "after own write not read back, even an unchanged record needs a read",
+			setup:   ownWrite(nil),
+			write:   ticketWrite(session, map[string]any{"title": "x"}),
+			fresh:   afterOwnWrite(nil),
+			wantErr: ErrReadAgain,
+		},
+		{
+			name:    "after own write not read back, a changed field is a conflict",
+			setup:   ownWrite(nil),
+			write:   ticketWrite(session, map[string]any{"title": "x"}),
+			fresh:   afterOwnWrite(map[string]any{"priority": 1}),
+			wantErr: ErrConflict,
+			changed: []string{"priority"},
+		},
+		{
+			name:    "own write read back with someone else's change in it",
+			setup:   ownWrite(afterOwnWrite(map[string]any{"title": "Moved in between"})),
+			write:   ticketWrite(session, map[string]any{"title": "x"}),
+			fresh:   afterOwnWrite(map[string]any{"title": "Moved in between"}),
+			wantErr: ErrConflict,
+			changed: []string{"title"},
+		},
+		{
 			name: "own write of a created record counts as read",
 			setup: func(g *Guard) {
-				require.NoError(t, g.RecordWrite(bg, session, "Tickets", 42, map[string]any{"id": 42, "title": "Printer on fire", "status": 1}))
+				require.NoError(t, g.RecordWrite(bg, session, "Tickets", 42, map[string]any{"id": 42, "title": "Printer on fire", "status": 1}, decodeTicket(t, true)))
 			},
 			write: ticketWrite(session, map[string]any{"title": "x"}),
 			fresh: decodeTicket(t, true),
@@ -272,20 +309,56 @@ func TestCheckConflictReportsBeforeAndAfter(t *testing.T) {
 	assert.Contains(t, err.Error(), `title: "Printer on fire" → "Moved"`)
 }
 
-func TestCheckAfterOwnWriteAdoptsFreshRecord(t *testing.T) {
+func TestCheckAfterOwnWriteKnowsItsVersion(t *testing.T) {
 	g := newGuard(t, Options{})
 	require.NoError(t, g.RecordRead(bg, session, "Tickets", 42, decodeTicket(t, true)))
 	require.NoError(t, g.Check(bg, ticketWrite(session, map[string]any{"status": 5}), decodeTicket(t, true)))
-	require.NoError(t, g.RecordWrite(bg, session, "Tickets", 42, ticketWith(t, map[string]any{"status": 5})))
-
 	landed := ticketWith(t, map[string]any{"status": 5, "lastActivityDate": "2024-05-01T10:00:00Z", "completedDate": "2024-05-01T10:00:00Z"})
-	require.NoError(t, g.Check(bg, ticketWrite(session, map[string]any{"title": "x"}), landed))
-	require.NoError(t, g.Check(bg, ticketWrite(session, map[string]any{"title": "x"}), landed), "still fine on the adopted version")
+	require.NoError(t, g.RecordWrite(bg, session, "Tickets", 42, ticketWith(t, map[string]any{"status": 5}), landed))
 
-	// From now on the adopted version is what the session knows: another user's note is a conflict.
+	require.NoError(t, g.Check(bg, ticketWrite(session, map[string]any{"title": "x"}), landed))
+	require.NoError(t, g.Check(bg, ticketWrite(session, map[string]any{"title": "x"}), landed), "still fine on the same version")
+
+	// Another user's note after the write moves lastActivityDate and nothing else: a conflict.
 	noteAdded := ticketWith(t, map[string]any{"status": 5, "lastActivityDate": "2024-05-01T10:05:00Z", "completedDate": "2024-05-01T10:00:00Z"})
 	err := g.Check(bg, ticketWrite(session, map[string]any{"title": "x"}), noteAdded)
 	require.ErrorIs(t, err, ErrConflict)
+}
+
+// The session adds a note (nothing but lastActivityDate moves), someone else adds one after it, then
+// the session writes again: refused. Without someone else's note, its second write goes through.
+func TestOwnNoteThenSomeoneElsesNote(t *testing.T) {
+	read := decodeTicket(t, true)
+	afterOwnNote := ticketWith(t, map[string]any{"lastActivityDate": "2024-05-01T10:00:00Z"})
+	afterTheirNote := ticketWith(t, map[string]any{"lastActivityDate": "2024-05-01T10:00:07Z"})
+	tests := []struct {
+		name    string
+		fresh   map[string]any
+		wantErr error
+	}{
+		{"only the own note", afterOwnNote, nil},
+		{"someone else's note after it", afterTheirNote, ErrConflict},
+	}
+	for _, tt := range tests {
+		for _, tool := range []string{"resolve_ticket", "update_ticket"} {
+			t.Run(tt.name+"/"+tool, func(t *testing.T) {
+				g := newGuard(t, Options{})
+				require.NoError(t, g.RecordRead(bg, session, "Tickets", 42, read))
+				note := Write{Session: session, Tool: "add_ticket_note", Entity: "Tickets", ID: 42, Changes: map[string]any{"note": map[string]any{"title": "t"}}}
+				require.NoError(t, g.Check(bg, note, read))
+				require.NoError(t, g.RecordWrite(bg, session, "Tickets", 42, read, afterOwnNote))
+
+				w := Write{Session: session, Tool: tool, Entity: "Tickets", ID: 42, Changes: map[string]any{"resolution": "fixed"}}
+				err := g.Check(bg, w, tt.fresh)
+				if tt.wantErr == nil {
+					require.NoError(t, err)
+					return
+				}
+				require.ErrorIs(t, err, tt.wantErr)
+				assert.Contains(t, err.Error(), "lastActivityDate")
+			})
+		}
+	}
 }
 
 func TestCheckAndRecordRefuseBadInput(t *testing.T) {
@@ -302,7 +375,8 @@ func TestCheckAndRecordRefuseBadInput(t *testing.T) {
 		{"read with empty entity", g.RecordRead(bg, session, "", 42, decodeTicket(t, true))},
 		{"read of nil record", g.RecordRead(bg, session, "Tickets", 42, nil)},
 		{"read filed under another id", g.RecordRead(bg, session, "Tickets", 43, decodeTicket(t, true))},
-		{"write of nil record", g.RecordWrite(bg, session, "Tickets", 42, nil)},
+		{"write of nil record", g.RecordWrite(bg, session, "Tickets", 42, nil, decodeTicket(t, true))},
+		{"write read back under another id", g.RecordWrite(bg, session, "Tickets", 42, decodeTicket(t, true), ticketWith(t, map[string]any{"id": 43}))},
 		{"check of nil fresh record", g.Check(bg, ticketWrite(session, nil), nil)},
 		{"check of a fresh record with another id", g.Check(bg, ticketWrite(session, nil), ticketWith(t, map[string]any{"id": 43}))},
 		{"check with cancelled context", g.Check(cancelled, ticketWrite(session, nil), decodeTicket(t, true))},

@@ -173,7 +173,7 @@ func TestMemoryStoreBoundedUnderChurn(t *testing.T) {
 			tok, _, err := g.IssueToken(bg, w, VersionOf(rec))
 			require.NoError(t, err)
 			require.NoError(t, g.RedeemToken(bg, tok, w, VersionOf(rec)))
-			require.NoError(t, g.RecordWrite(bg, s, "Tickets", id, r))
+			require.NoError(t, g.RecordWrite(bg, s, "Tickets", id, r, r))
 			clock.Advance(100 * time.Millisecond)
 
 			st := store.Stats()

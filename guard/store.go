@@ -20,7 +20,9 @@ type RecordKey struct {
 type ReadState struct {
 	Version string            `json:"version"` // VersionOf the record read
 	Fields  map[string]string `json:"fields"`  // the record read
-	// Expected is set by RecordWrite: the record as it should now be after this session's own write.
+	// Expected is set by RecordWrite when the session's own write left the record at a version it does
+	// not know (no read-back, or one that differed): the record as the write should have left it. The
+	// session's writes are refused until it reads the record again.
 	Expected map[string]string `json:"expected,omitempty"`
 	At       time.Time         `json:"at"`
 }

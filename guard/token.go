@@ -12,20 +12,6 @@ import (
 	"time"
 )
 
-// NeedsConfirmation says whether the person must confirm w before it is applied: w.Sensitive, or a
-// change to status or another sensitive field (DefaultSensitiveFields, Options.SensitiveFields).
-func (g *Guard) NeedsConfirmation(w Write) bool {
-	if w.Sensitive {
-		return true
-	}
-	for field := range w.Changes {
-		if g.sensitive[strings.ToLower(field)] {
-			return true
-		}
-	}
-	return false
-}
-
 // A token is base64url (no padding, 60 characters) of 45 bytes:
 //
 //	format(1) | token id(12, random) | expiry(8, unix seconds) | version tag(8) | MAC(16)
@@ -45,6 +31,10 @@ const (
 )
 
 var tokenEncoding = base64.RawURLEncoding
+
+// CreateVersion is the version a create's token is issued and redeemed at: there is no record yet, and
+// the binding to the session, the tool and the exact values to be created is what makes it specific.
+const CreateVersion = "no record yet"
 
 // IssueToken returns a confirmation token for w on the record at version (VersionOf the fresh record
 // shown in the preview), and when it expires. A token confirms exactly this write, once.

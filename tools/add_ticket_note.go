@@ -15,11 +15,12 @@ type addTicketNoteInput struct {
 	Title       string     `json:"title" jsonschema:"required" jsonschema_description:"Note title, one line."`
 	Description string     `json:"description" jsonschema:"required" jsonschema_description:"Note text."`
 	NoteType    *labelOrID `json:"note_type,omitempty" jsonschema_description:"Note type, label or id (describe_fields TicketNotes lists them). Default: the tenant's default type."`
-	Publish     *labelOrID `json:"publish,omitempty" jsonschema_description:"Who may see the note, label or id. Default: the tenant's default, normally internal only. Make a note customer-visible only when the person asked for it."`
+	Publish     *labelOrID `json:"publish,omitempty" jsonschema_description:"Who may see the note, label or id. Default: the tenant's default, normally internal only. Any other visibility may show the note to the customer, so it needs the person's confirmation; choose it only when the person asked for it."`
+	Confirm     string     `json:"confirm,omitempty" jsonschema_description:"The token from a confirmation_required result, after the person agreed. Omit on the first call."`
 	DryRun      bool       `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
 }
 
-const addTicketNoteDescription = `Add a note to a ticket (POST Tickets/{id}/Notes). Internal and not visible to the customer unless publish says otherwise. Read the ticket with get_ticket first in this session. dry_run shows the exact request without sending it.`
+const addTicketNoteDescription = `Add a note to a ticket (POST Tickets/{id}/Notes). Internal and not visible to the customer unless publish says otherwise; a publish other than the tenant's default needs the person's confirmation: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is written until the same call is repeated with confirm set to that token. Read the ticket with get_ticket first in this session. dry_run shows the exact request without sending it.`
 
 func addTicketNoteTool(deps Deps) Tool {
 	return newTool(deps, definition{
@@ -60,6 +61,7 @@ func addTicketNote(ctx context.Context, deps Deps, in addTicketNoteInput) (*mcp.
 		return nil, err
 	}
 	r.w.Changes = map[string]any{"note": noteBinding(body)}
+	r.w.Defaults = noteDefaults(noteMD)
 
 	fresh, err := r.readFresh(ctx, "read ticket")
 	if err != nil {
@@ -67,22 +69,53 @@ func addTicketNote(ctx context.Context, deps Deps, in addTicketNoteInput) (*mcp.
 	}
 	path := fmt.Sprintf("Tickets/%d/Notes", id)
 	visibility := fmt.Sprintf("type %s, visible to: %s", pickLabel(noteMD, "noteType", body["noteType"]), pickLabel(noteMD, "publish", body["publish"]))
-	i := r.plan("add note", "POST "+path)
 	if in.DryRun {
+		i := r.plan("add note", "POST "+path)
 		r.out.Requests = []plannedRequest{{Method: "POST", Path: path, Body: body}}
 		r.out.Steps[i].Detail = "not sent: dry run"
-		return r.finish(ctx, outcomeDryRun, fmt.Sprintf("Dry run: nothing sent. The note (%s) would be added to %s.", visibility, ticketName(fresh, id)))
+		r.out.NeedsConfirmation = deps.Guard.NeedsConfirmation(r.w)
+		summary := fmt.Sprintf("Dry run: nothing sent. The note (%s) would be added to %s.", visibility, ticketName(fresh, id))
+		if r.out.NeedsConfirmation {
+			summary += " Adding it needs the person's confirmation (" + decisionWords(deps.Guard.Decisions(r.w)) + ")."
+		}
+		return r.finish(ctx, outcomeDryRun, summary)
 	}
+	msg := confirmMessage("Add a note to", fresh.String("ticketNumber"), fresh.String("title"), id, nil, noteConfirmLines(noteMD, body))
+	fresh, res, stop, err := r.confirmThen(ctx, deps, fresh, in.Confirm, msg)
+	if stop {
+		return res, err
+	}
+	i := r.plan("add note", "POST "+path)
 	noteID, err := r.addNote(ctx, body)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
 	r.done(i, fmt.Sprintf("note %d, %s", noteID, visibility))
 	r.out.NoteID = noteID
-	// The note moves the ticket's lastActivityDate and nothing else; the ticket as read is what the
-	// session should now expect.
-	r.recordWrite(ctx, fresh)
+	// The note moves the ticket's lastActivityDate and nothing else: every field of the ticket as read
+	// should still have its value.
+	r.wrote(fresh, nil)
 	return r.finish(ctx, outcomeApplied, fmt.Sprintf("Added note %d to %s (%s).", noteID, ticketName(fresh, id), visibility))
+}
+
+// noteConfirmLines describe a note for the person asked to confirm it: who will see it, its title and
+// the start of its text.
+func noteConfirmLines(noteMD *autotask.Metadata, body autotask.Record) []string {
+	visibility := "visible to: " + publishView(noteMD, body["publish"])
+	if def, ok := noteDefaults(noteMD)["note"].(map[string]any)["publish"]; ok {
+		visibility += ", not the default " + publishView(noteMD, def)
+	}
+	return []string{
+		visibility + ": the customer may see it, and may be e-mailed it",
+		fmt.Sprintf("title: %q", truncateRunes(sanitizeText(body.String("title")), writeSummaryRunes)),
+		fmt.Sprintf("text: %q", truncateRunes(sanitizeText(body.String("description")), writeSummaryRunes)),
+	}
+}
+
+func publishView(noteMD *autotask.Metadata, v any) string {
+	f, known := lookupField(noteMD, "publish")
+	view, _ := compactValue(v, f, known, noteMD)
+	return fmt.Sprint(view)
 }
 
 // noteWrites are what add_ticket_note writes, for the allow list: a note is the ticket's, so

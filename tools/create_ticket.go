@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
+	"github.com/autotask-mcp/autotask-mcp/guard"
 	"github.com/autotask-mcp/autotask-mcp/schema"
 )
 
@@ -20,17 +21,18 @@ type createTicketInput struct {
 	Title        string      `json:"title" jsonschema:"required" jsonschema_description:"Ticket title, one line."`
 	Description  string      `json:"description" jsonschema:"required" jsonschema_description:"What the ticket is about."`
 	Priority     *labelOrID  `json:"priority,omitempty" jsonschema_description:"Priority label or id. Default: the tenant's default priority."`
-	Status       *labelOrID  `json:"status,omitempty" jsonschema_description:"Status label or id. Default: the tenant's default (normally New). The Complete status is refused: create the ticket, then resolve_ticket."`
+	Status       *labelOrID  `json:"status,omitempty" jsonschema_description:"Status label or id. Default: the tenant's default (normally New). Any other status needs the person's confirmation; the Complete status is refused: create the ticket, then resolve_ticket."`
 	Queue        *labelOrID  `json:"queue,omitempty" jsonschema_description:"Queue label or id (queueID)."`
 	IssueType    *labelOrID  `json:"issue_type,omitempty" jsonschema_description:"Issue type label or id."`
 	SubIssueType *labelOrID  `json:"sub_issue_type,omitempty" jsonschema_description:"Sub-issue type label or id; must belong to issue_type."`
 	DueDateTime  string      `json:"due_date_time,omitempty" jsonschema_description:"Due date and time, ISO 8601 UTC (2026-01-31T17:00:00Z)."`
 	ContactID    *int64      `json:"contact_id,omitempty" jsonschema:"minimum=1" jsonschema_description:"The company's contact the ticket is for."`
 	Fields       fieldValues `json:"fields,omitempty" jsonschema_description:"Any other ticket field by API name, labels accepted for picklists, e.g. {\"source\": \"Phone\", \"assignedResourceID\": 29682890, \"udfs\": {\"Customer Impact\": \"Department\"}}."`
+	Confirm      string      `json:"confirm,omitempty" jsonschema_description:"The token from a confirmation_required result, after the person agreed. Omit on the first call."`
 	DryRun       bool        `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
 }
 
-const createTicketDescription = `Create a ticket for a company (by id or exact name). Required fields the tenant gives defaults for (priority, status) are filled from its defaults; any other missing required field is named in the error. The result gives the new ticket's id and number. The create is sent once and never retried: if its answer is lost, the server looks for the ticket itself and says whether it found it; when it did not, look again (query_entity) before creating it again. dry_run shows the exact request without sending it.`
+const createTicketDescription = `Create a ticket for a company (by id or exact name). Required fields the tenant gives defaults for (priority, status) are filled from its defaults; any other missing required field is named in the error. A status other than the tenant's default for new tickets (or another sensitive field set away from its default) needs the person's confirmation: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is created until the same call is repeated with confirm set to that token. The result gives the new ticket's id and number. The create is sent once and never retried: if its answer is lost, the server looks for the ticket itself and says whether it found it; when it did not, look again (query_entity) before creating it again. dry_run shows the exact request without sending it.`
 
 // createArgs maps the tool's named arguments to ticket fields.
 var createArgs = []struct{ arg, field string }{
@@ -109,19 +111,38 @@ func createTicket(ctx context.Context, deps Deps, in createTicketInput) (*mcp.Ca
 	}
 	ch.Fields["companyID"] = company.ID()
 	body := autotask.Record{}.WithChanges(ch)
+	// The token binds the session, the tool and the exact values to be created: there is no record
+	// and no version yet.
+	r.w.Create = true
 	r.w.Changes = guardChanges(ch)
+	r.w.Defaults = picklistDefaults(md)
 	r.out.Changes = r.changeViews(ch)
 	if len(defaults) > 0 {
 		r.out.Notes = append(r.out.Notes, "Tenant defaults used: "+strings.Join(defaults, ", ")+".")
 	}
 	whose := fmt.Sprintf("for %s (company %d)", truncateRunes(sanitizeText(company.String("companyName")), writeSummaryRunes), company.ID())
+	decisions := deps.Guard.Decisions(r.w)
 
-	i := r.plan("create ticket", "POST Tickets")
 	if in.DryRun {
+		i := r.plan("create ticket", "POST Tickets")
 		r.out.Requests = []plannedRequest{{Method: "POST", Path: "Tickets", Body: body}}
 		r.out.Steps[i].Detail = "not sent: dry run"
-		return r.finish(ctx, outcomeDryRun, "Dry run: nothing sent. The ticket would be created "+whose+".")
+		r.out.NeedsConfirmation = deps.Guard.NeedsConfirmation(r.w)
+		summary := "Dry run: nothing sent. The ticket would be created " + whose + "."
+		if r.out.NeedsConfirmation {
+			summary += " Creating it needs the person's confirmation (" + decisionWords(decisions) + ")."
+		}
+		return r.finish(ctx, outcomeDryRun, summary)
 	}
+	msg := createConfirmMessage(r, whose, in.Title, decisions)
+	c, err := confirmWrite(ctx, deps, r.w, guard.CreateVersion, in.Confirm, msg)
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	if stop, res, err := r.applyConfirmation(ctx, c); stop {
+		return res, err
+	}
+	i := r.plan("create ticket", "POST Tickets")
 	id, err := r.createTicket(ctx, body)
 	if err != nil {
 		if errors.Is(err, autotask.ErrOutcomeUnknown) {
@@ -138,7 +159,10 @@ func createTicket(ctx context.Context, deps Deps, in createTicketInput) (*mcp.Ca
 	created, err := deps.Client.GetTicket(ctx, id)
 	if err != nil {
 		r.out.Steps[j].Status, r.out.Steps[j].Detail = stepFailed, "its number is not known yet; get_ticket shows it"
-		r.recordWrite(ctx, body.WithChanges(autotask.Changes{Fields: map[string]any{"id": id}}))
+		// Without the created ticket as the API holds it, its version is unknown: the guard refuses
+		// this session's writes to it until it reads it.
+		r.wrote(body.WithChanges(autotask.Changes{Fields: map[string]any{"id": id}}), nil)
+		r.settle(ctx, false)
 		return r.finish(ctx, outcomeApplied, fmt.Sprintf("Created ticket id %d %s. get_ticket shows its number.", id, whose))
 	}
 	if err := deps.Guard.RecordRead(ctx, r.w.Session, "Tickets", id, map[string]any(created)); err != nil {
@@ -146,6 +170,26 @@ func createTicket(ctx context.Context, deps Deps, in createTicketInput) (*mcp.Ca
 	}
 	r.out.TicketNumber = created.String("ticketNumber")
 	return r.finish(ctx, outcomeApplied, fmt.Sprintf("Created %s %s.", ticketName(created, id), whose))
+}
+
+// createConfirmMessage is what the person sees before a create that needs their confirmation: the
+// company, the title, and each value they are asked about beside the tenant's default.
+func createConfirmMessage(r *writeRun, whose, title string, decisions []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Create a ticket %s", whose)
+	if title = truncateRunes(sanitizeText(title), writeSummaryRunes); title != "" {
+		fmt.Fprintf(&b, " %q", title)
+	}
+	b.WriteString(":")
+	for _, d := range decisions {
+		f, known := lookupField(r.md, d)
+		after, _ := compactValue(r.w.Changes[d], f, known, r.md)
+		fmt.Fprintf(&b, "\n- %s: %s", d, shownValue(shorten(after)))
+		if def, _ := compactValue(r.w.Defaults[d], f, known, r.md); def != nil {
+			fmt.Fprintf(&b, " (new tickets get %s unless told otherwise)", shownValue(shorten(def)))
+		}
+	}
+	return b.String()
 }
 
 // createValues gathers the named arguments (as ticket fields) and the extra fields, refusing a field

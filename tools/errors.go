@@ -69,6 +69,8 @@ func describeError(err error) string {
 		return "this server's policy does not allow this write (" + err.Error() + ")."
 	case errors.Is(err, guard.ErrNotRead):
 		return "read the record first (get_ticket or get_entity) in this session, check it is the one you mean, then repeat the write."
+	case errors.Is(err, guard.ErrReadAgain):
+		return "this session's own last write to the record could not be read back, so a change someone else made after it could not be told apart: read the record again (get_ticket or get_entity), check it, then repeat the write."
 	case errors.As(err, &conflict):
 		return describeConflict(conflict)
 	case errors.Is(err, guard.ErrTokenExpired):

@@ -33,6 +33,7 @@ func TestDescribeError(t *testing.T) {
 		{"deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), []string{"took too long"}},
 		{"read only", guard.ErrReadOnly, []string{"read-only"}},
 		{"not read", guard.ErrNotRead, []string{"read the record first"}},
+		{"own write not read back", fmt.Errorf("x: %w", guard.ErrReadAgain), []string{"could not be read back", "read the record again"}},
 		{"conflict lists changes, quoted", &guard.ConflictError{Changed: []guard.FieldChange{{Field: "title", Before: "Old", After: "New <b>bold</b>\u202e"}}}, []string{"changed since", `title ("Old" -> "New bold")`}},
 		{"token expired", guard.ErrTokenExpired, []string{"expired"}},
 		{"token stale", guard.ErrTokenStale, []string{"changed since the confirmation"}},

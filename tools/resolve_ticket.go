@@ -83,6 +83,9 @@ func resolveTicket(ctx context.Context, deps Deps, in resolveTicketInput) (*mcp.
 		if p.note, err = noteBody(noteMD, id, noteTitleOnResolve, in.Note, nil, nil); err != nil {
 			return nil, err
 		}
+		// The note takes the tenant's default visibility (internal), which needs no confirmation of
+		// its own; the guard is told the default so that it can tell.
+		r.w.Defaults = noteDefaults(noteMD)
 	}
 
 	fresh, err := r.readFresh(ctx, "read ticket")
@@ -190,7 +193,7 @@ func (r *writeRun) dryRunResolve(ctx context.Context, p resolvePlan, fresh autot
 	r.out.NeedsConfirmation = r.deps.Guard.NeedsConfirmation(r.w)
 	summary := fmt.Sprintf("Dry run: nothing sent. %d request(s) would be sent to resolve %s.", len(r.out.Requests), ticketName(fresh, r.w.ID))
 	if r.out.NeedsConfirmation {
-		summary += " Applying it needs the person's confirmation (status change)."
+		summary += " Applying it needs the person's confirmation (" + decisionWords(r.deps.Guard.Decisions(r.w)) + ")."
 	}
 	return r.finish(ctx, outcomeDryRun, summary)
 }
@@ -218,7 +221,7 @@ func (r *writeRun) applyResolve(ctx context.Context, p resolvePlan, fresh autota
 		}
 		r.done(noteStep, fmt.Sprintf("note %d", noteID))
 		r.out.NoteID = noteID
-		r.recordWrite(ctx, fresh)
+		r.wrote(fresh, nil)
 	}
 	body := fresh
 	if textStep >= 0 {
@@ -227,18 +230,15 @@ func (r *writeRun) applyResolve(ctx context.Context, p resolvePlan, fresh autota
 			return r.fail(ctx, err)
 		}
 		r.done(textStep, "")
-		r.recordWrite(ctx, sent)
 		body = sent
 	}
 	if statusStep >= 0 {
 		before := pickLabel(r.md, "status", fresh["status"])
-		sent, err := r.putTicket(ctx, body, p.status, "the status change")
-		if err != nil {
+		if _, err := r.putTicket(ctx, body, p.status, "the status change"); err != nil {
 			return r.fail(ctx, err)
 		}
 		after := pickLabel(r.md, "status", p.status.Fields["status"])
 		r.done(statusStep, before+" -> "+after)
-		r.recordWrite(ctx, sent)
 	}
 
 	summary := fmt.Sprintf("Resolved %s:", ticketName(fresh, r.w.ID))

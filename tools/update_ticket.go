@@ -18,7 +18,7 @@ type updateTicketInput struct {
 	DryRun   bool        `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
 }
 
-const updateTicketDescription = `Change named fields of a ticket: a fresh read, then one PUT of the whole fresh ticket with only these fields changed, so no other field moves. Labels are accepted for picklists, user-defined fields by name. Unknown and read-only fields are refused. Changing status (or another sensitive field, such as companyID) needs the person's confirmation: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is written until the same call is repeated with confirm set to that token. To resolve a ticket use resolve_ticket. Read the ticket with get_ticket first.`
+const updateTicketDescription = `Change named fields of a ticket: a fresh read, then one PUT of the whole fresh ticket with only these fields changed, so no other field moves. Labels are accepted for picklists, user-defined fields by name. Unknown and read-only fields are refused. Changing status, companyID, the changeApproval fields or co-managed visibility needs the person's confirmation: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is written until the same call is repeated with confirm set to that token. To resolve a ticket use resolve_ticket. Read the ticket with get_ticket first.`
 
 func updateTicketTool(deps Deps) Tool {
 	return newTool(deps, definition{
@@ -80,7 +80,7 @@ func updateTicket(ctx context.Context, deps Deps, in updateTicketInput) (*mcp.Ca
 		r.out.NeedsConfirmation = deps.Guard.NeedsConfirmation(r.w)
 		summary := fmt.Sprintf("Dry run: nothing sent. One PUT would change %s on %s.", changedNames(r.out.Changes), ticketName(fresh, id))
 		if r.out.NeedsConfirmation {
-			summary += " Applying it needs the person's confirmation."
+			summary += " Applying it needs the person's confirmation (" + decisionWords(deps.Guard.Decisions(r.w)) + ")."
 		}
 		return r.finish(ctx, outcomeDryRun, summary)
 	}
@@ -91,12 +91,10 @@ func updateTicket(ctx context.Context, deps Deps, in updateTicketInput) (*mcp.Ca
 		return res, err
 	}
 	i := r.plan("write fields", "PUT Tickets")
-	sent, err := r.putTicket(ctx, fresh, ch, "the change")
-	if err != nil {
+	if _, err := r.putTicket(ctx, fresh, ch, "the change"); err != nil {
 		return r.fail(ctx, err)
 	}
 	r.done(i, changedNames(r.out.Changes))
-	r.recordWrite(ctx, sent)
 	return r.finish(ctx, outcomeApplied, fmt.Sprintf("Updated %s: %s.", ticketName(fresh, id), changedNames(r.out.Changes)))
 }
 

@@ -56,15 +56,17 @@ func lostReason(err error) string {
 }
 
 // putTicket is PutTicket, settled by a read-back when the answer is lost: the ticket holds every
-// changed value, or the PUT did not land.
+// changed value, or the PUT did not land. A PUT that landed is noted for the guard (wrote).
 func (r *writeRun) putTicket(ctx context.Context, fresh autotask.Record, ch autotask.Changes, what string) (autotask.Record, error) {
 	sent, err := r.deps.Client.PutTicket(ctx, fresh, ch)
 	if err == nil {
+		r.wrote(sent, nil)
 		return sent, nil
 	}
+	var now autotask.Record
 	landed := r.settleLost(ctx, err, what, func(ctx context.Context) (bool, error) {
-		now, gerr := r.deps.Client.GetTicket(ctx, r.w.ID)
-		if gerr != nil {
+		var gerr error
+		if now, gerr = r.deps.Client.GetTicket(ctx, r.w.ID); gerr != nil {
 			return false, gerr
 		}
 		return withoutNoOps(r.md, now, ch).IsEmpty(), nil
@@ -72,7 +74,9 @@ func (r *writeRun) putTicket(ctx context.Context, fresh autotask.Record, ch auto
 	if !landed {
 		return nil, err
 	}
-	return fresh.WithChanges(ch), nil
+	sent = fresh.WithChanges(ch)
+	r.wrote(sent, now)
+	return sent, nil
 }
 
 // addNote is AddTicketNote, settled by a read-back when the answer is lost: a note on the ticket

@@ -93,6 +93,10 @@ type writeRun struct {
 	hint  string // added to a failure's text: what to do about this tool's particular failure
 	// readBack is what a read-back after a lost answer showed, for the failure's text.
 	readBack string
+	// expected is the record as this call's writes should have left it, once one succeeded, and
+	// after the record as already read back since the last of them (a lost answer's read-back), if
+	// it was: settled with the guard when the call ends (settle).
+	expected, after autotask.Record
 }
 
 func newWriteRun(ctx context.Context, deps Deps, tool, entity string, id int64) *writeRun {
@@ -153,12 +157,44 @@ func (r *writeRun) skip(i int, detail string) {
 	r.out.Steps[i].Status, r.out.Steps[i].Detail = stepSkipped, detail
 }
 
-// recordWrite tells the guard what the record should now look like, so this session's next write is
-// not refused because of its own change. A failure only costs the assistant a re-read.
-func (r *writeRun) recordWrite(ctx context.Context, expected autotask.Record) {
-	if err := r.deps.Guard.RecordWrite(ctx, r.w.Session, r.w.Entity, r.w.ID, map[string]any(expected)); err != nil {
+// wrote notes a successful write of this call: expected is the record as it should now be, and
+// after the record as read back since, when it already was.
+func (r *writeRun) wrote(expected, after autotask.Record) {
+	r.expected, r.after = expected, after
+}
+
+// settle tells the guard what this call's writes made of the record, so that the session's next write
+// is checked against the exact version they produced: a change anyone else makes after them, even a
+// note that moves nothing but lastActivityDate, is then refused, and the session's own next write is
+// not. The API answers a write with the id alone, so the version is known only by reading the record
+// back: one GET, unless a lost answer's read-back already made it. When the call failed after a
+// write, nothing is read: the guard then refuses the session's next write until it reads the record
+// again, which the failure's text already tells the assistant to do.
+func (r *writeRun) settle(ctx context.Context, succeeded bool) {
+	if r.expected == nil {
+		return
+	}
+	after := r.after
+	if after == nil && succeeded {
+		i := r.step("read back", fmt.Sprintf("GET %s/%d", r.w.Entity, r.w.ID), stepDone, "")
+		rec, err := r.deps.Client.GetTicket(ctx, r.w.ID)
+		if err != nil {
+			r.out.Steps[i].Status, r.out.Steps[i].Detail = stepFailed, "its new version is not known"
+			r.out.Notes = append(r.out.Notes, "The ticket could not be read back after this write: read it again (get_ticket) before changing it again.")
+			r.log.Warn("read-back after an own write failed", "tool", r.w.Tool, "entity", r.w.Entity, "id", r.w.ID, "err", err)
+		} else {
+			r.out.Steps[i].Detail = "its new version, for this session's next write"
+			after = rec
+		}
+	}
+	var afterMap map[string]any
+	if after != nil {
+		afterMap = map[string]any(after)
+	}
+	if err := r.deps.Guard.RecordWrite(ctx, r.w.Session, r.w.Entity, r.w.ID, map[string]any(r.expected), afterMap); err != nil {
 		r.log.Warn("guard: own write not recorded", "tool", r.w.Tool, "entity", r.w.Entity, "id", r.w.ID, "err", err)
 	}
+	r.expected, r.after = nil, nil
 }
 
 func (r *writeRun) audit(ctx context.Context, outcome, detail string) {
@@ -215,6 +251,7 @@ func guardChanges(ch autotask.Changes) map[string]any {
 
 // finish audits the outcome and returns the structured result.
 func (r *writeRun) finish(ctx context.Context, outcome, summary string) (*mcp.CallToolResult, error) {
+	r.settle(ctx, outcome == outcomeApplied)
 	r.out.Outcome = outcome
 	auditOutcome := map[string]string{
 		outcomeApplied:              guard.OutcomeApplied,
@@ -235,6 +272,7 @@ func (r *writeRun) finish(ctx context.Context, outcome, summary string) (*mcp.Ca
 // fail ends the call with an error result that says what went wrong and, above all, what state the
 // record is in: nothing written, partly written (which steps), or possibly written.
 func (r *writeRun) fail(ctx context.Context, err error) (*mcp.CallToolResult, error) {
+	r.settle(ctx, false)
 	pending := -1
 	for i, s := range r.out.Steps {
 		if s.Status == stepPlanned && pending < 0 && s.write {

@@ -79,6 +79,12 @@ func TestAddTicketNote(t *testing.T) {
 				assert.Len(t, notesOf(env.Sandbox, id), before)
 				return
 			}
+			if tt.wantPubl != 1 {
+				// Visible beyond the default (internal): the person confirms first.
+				token := tokenOf(t, res)
+				assert.Len(t, notesOf(env.Sandbox, id), before, "nothing added before the confirmation")
+				res = env.Call(t, "add_ticket_note", args(append(call, "confirm", token)...))
+			}
 			out := ok(t, res)
 			noteID := asInt(t, out["note_id"])
 			note, found := env.Sandbox.Record("TicketNotes", noteID)
@@ -151,7 +157,7 @@ func TestResolveTicket(t *testing.T) {
 		readFirst(t, env.MCP, id)
 		env.Sandbox.ResetStats()
 		ok(t, env.Call(t, "resolve_ticket", args("ticket_id", id, "resolution", "Fixed.", "complete", false)))
-		assert.Equal(t, map[string]int{"GET Tickets/{id}": 1, "PUT Tickets": 1}, env.Sandbox.Stats().ByEndpoint, "seed 003 Test 1: no count, one PUT")
+		assert.Equal(t, map[string]int{"GET Tickets/{id}": 2, "PUT Tickets": 1}, env.Sandbox.Stats().ByEndpoint, "seed 003 Test 1: no count, one PUT; the fresh GET before it and the guard's read-back after")
 		assert.NotEqual(t, int64(statusComplete), ticketRecord(t, env.Sandbox, id)["status"])
 	})
 	t.Run("already complete: no count, no status PUT", func(t *testing.T) {
@@ -160,7 +166,7 @@ func TestResolveTicket(t *testing.T) {
 		readFirst(t, env.MCP, id)
 		env.Sandbox.ResetStats()
 		out := ok(t, env.Call(t, "resolve_ticket", args("ticket_id", id, "resolution", "Fixed.")))
-		assert.Equal(t, map[string]int{"GET Tickets/{id}": 1, "PUT Tickets": 1}, env.Sandbox.Stats().ByEndpoint)
+		assert.Equal(t, map[string]int{"GET Tickets/{id}": 2, "PUT Tickets": 1}, env.Sandbox.Stats().ByEndpoint)
 		assert.Contains(t, fmt.Sprint(out["notes"]), "already Complete")
 	})
 	t.Run("Completed is not Complete", func(t *testing.T) {
