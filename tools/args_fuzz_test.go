@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -130,10 +132,11 @@ func FuzzToolArguments(f *testing.F) {
 	seeds["describe_fields"] = append(seeds["describe_fields"], `{"entity":"Tickets","field":"`+long+`"}`)
 	seeds["update_ticket"] = append(seeds["update_ticket"], fmt.Sprintf(`{"ticket_id":%d,"changes":{"%s":1}}`, ticketID, long))
 	seeds["get_ticket"] = append(seeds["get_ticket"], `{"ticket_number":"`+long+`"}`)
+	// Every tool needs realistic arguments to mutate.
+	testenv.RequireCoversTools(f, "tools/args_fuzz_test.go (the seeds of FuzzToolArguments)", testenv.ToolNames(), slices.Collect(maps.Keys(seeds)))
 	// In tool order, so seed#N names the same call on every run.
 	for i, tl := range all {
 		args := seeds[tl.Def.Name]
-		require.NotEmpty(f, args, "%s has no seeds: every tool needs realistic arguments to mutate", tl.Def.Name)
 		for _, a := range append(args, hostile...) {
 			f.Add(byte(i), a)
 		}

@@ -76,6 +76,22 @@ var matrixReads = []readCase{
 	{"describe_fields", func(*testenv.Env) map[string]any { return args("entity", "TicketNotes") }},
 }
 
+func readCaseTools() []string {
+	var names []string
+	for _, rc := range matrixReads {
+		names = append(names, rc.tool)
+	}
+	return names
+}
+
+func writeCaseTools() []string {
+	var names []string
+	for _, wc := range matrixWrites {
+		names = append(names, wc.tool)
+	}
+	return names
+}
+
 // readOutcome words what the assistant got from a read under a fault.
 func readOutcome(t *testing.T, res *mcp.CallToolResult) string {
 	t.Helper()
@@ -101,6 +117,8 @@ func readOutcome(t *testing.T, res *mcp.CallToolResult) string {
 // applied twice and tell the assistant whether they were written, may have been, or were not.
 // The README's table is what this test observed.
 func TestFaultMatrix(t *testing.T) {
+	testenv.RequireCoversTools(t, "tools/fault_matrix_test.go (matrixReads)", testenv.ReadToolNames(), readCaseTools())
+	testenv.RequireCoversTools(t, "tools/fault_matrix_test.go (matrixWrites)", testenv.WriteToolNames(), writeCaseTools())
 	reads := runReadMatrix(t)
 	writes := runWriteMatrix(t)
 	if t.Failed() || len(reads) < len(matrixFaults) || len(writes) < len(matrixFaults) {

@@ -15,6 +15,8 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 )
 
 // The end-to-end suite runs the real binary against its built-in sandbox tenant and
@@ -23,9 +25,9 @@ import (
 // --validate-output makes the server check each structured result against the tool's
 // output schema, so a result that breaks its schema fails the success cases.
 
-// readTools are the tools every configuration offers (issue 4). The write tools of
-// issue 5 are called when the server lists them (successCases has their cases).
-var readTools = []string{"describe_fields", "get_entity", "get_ticket", "query_entity"}
+// readTools are the tools every configuration offers. The write tools are called when
+// the server lists them (successCases has their cases).
+var readTools = testenv.ReadToolNames()
 
 type mcpTransport struct {
 	name    string
@@ -208,7 +210,7 @@ func successCases(fx fixtures) []successCase {
 		{name: "ticket fields", tool: "describe_fields", args: map[string]any{"entity": "Tickets"}, check: nil},
 		{name: "status picklist", tool: "describe_fields", args: map[string]any{"entity": "Tickets", "field": "status", "include_picklists": true}, check: nil},
 
-		// Writes (issue 5), each after a fresh read in this session, as the guard requires.
+		// Writes, each after a fresh read in this session, as the guard requires.
 		{name: "read before note", tool: "get_ticket", args: map[string]any{"ticket_id": fx.TicketID}, check: hasTicket},
 		{name: "note", tool: "add_ticket_note", args: map[string]any{"ticket_id": fx.TicketID, "title": "e2e", "description": "Added by the end-to-end test."}, check: applied},
 		{name: "read before update", tool: "get_ticket", args: map[string]any{"ticket_id": fx.TicketID}, check: hasTicket},
@@ -258,7 +260,7 @@ func callSuccessCases(t *testing.T, c *client.Client, tools map[string]mcp.Tool,
 		})
 	}
 	for name := range tools {
-		assert.True(t, covered[name], "tool %s has no success case", name)
+		assert.True(t, covered[name], "tool %s has no success case: add one to successCases in cmd/autotask-mcp/e2e_test.go", name)
 	}
 }
 
@@ -272,7 +274,7 @@ type errorCase struct {
 
 var twoMB = strings.Repeat("x", 2<<20)
 
-// errorCasesFor builds the cases of issue 4 from a tool's input schema, so a new
+// errorCasesFor builds the argument-error cases from a tool's input schema, so a new
 // tool is covered the moment it is listed: required arguments missing, every argument
 // of the wrong type, every string 2 MB long, every integer negative, and an unknown
 // entity wherever an entity is named.

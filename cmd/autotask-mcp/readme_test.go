@@ -339,3 +339,24 @@ func startSandboxCommand(t *testing.T, args []string) map[string]string {
 	}
 	return nil
 }
+
+// toolRowPattern is a row of the README's tool table: "| `get_ticket` | what it does |".
+var toolRowPattern = regexp.MustCompile("^\\| `([a-z_]+)` \\|")
+
+// TestREADMEToolsTable keeps the README's "## Tools" table the list of tools the server
+// offers: a tool added to tools.All without a row, or a row left after a tool is gone, fails.
+func TestREADMEToolsTable(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	require.NoError(t, err)
+	_, section, found := strings.Cut(string(raw), "\n## Tools\n")
+	require.True(t, found, "README.md has a ## Tools section")
+	section, _, _ = strings.Cut(section, "\n## ")
+	var listed []string
+	for _, line := range strings.Split(section, "\n") {
+		if m := toolRowPattern.FindStringSubmatch(line); m != nil {
+			listed = append(listed, m[1])
+		}
+	}
+	testenv.RequireCoversTools(t, "README.md (the table under ## Tools)", testenv.ToolNames(), listed)
+}

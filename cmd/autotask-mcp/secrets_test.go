@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -201,6 +202,23 @@ type leakSession struct {
 	closed    bool
 	copied    chan struct{}
 	toClient  *io.PipeWriter
+
+	toolsMu   sync.Mutex
+	succeeded map[string]bool // tools called with a result that was not an error
+	failed    map[string]bool // tools called with a result that was
+}
+
+// toolsCalled lists the tools that both succeeded and failed at least once in this session.
+func (s *leakSession) toolsCalled() []string {
+	s.toolsMu.Lock()
+	defer s.toolsMu.Unlock()
+	var both []string
+	for name := range s.succeeded {
+		if s.failed[name] {
+			both = append(both, name)
+		}
+	}
+	return both
 }
 
 func startLeakSession(t *testing.T, name string, env []string, counts *leakCounts, args ...string) *leakSession {
@@ -212,6 +230,8 @@ func startLeakSession(t *testing.T, name string, env []string, counts *leakCount
 		auditPath: filepath.Join(t.TempDir(), "audit.jsonl"),
 		counts:    counts,
 		copied:    make(chan struct{}),
+		succeeded: map[string]bool{},
+		failed:    map[string]bool{},
 	}
 	args = append([]string{"--log-level", "debug", "--audit-log", s.auditPath}, args...)
 	s.cmd = exec.Command(binPath, args...)
@@ -326,6 +346,13 @@ func (s *leakSession) call(t *testing.T, tool string, args map[string]any) (text
 	if res.IsError {
 		s.counts.toolErrors.Add(1)
 	}
+	s.toolsMu.Lock()
+	if res.IsError {
+		s.failed[tool] = true
+	} else {
+		s.succeeded[tool] = true
+	}
+	s.toolsMu.Unlock()
 	return strings.Join(texts, "\n"), structured, res.IsError
 }
 
@@ -404,6 +431,8 @@ func TestSecretsNeverLeak(t *testing.T) {
 		s := startLeakSession(t, "stdio session", lt.env(t, leakSecret, leakCode), counts)
 		secretsEveryTool(t, lt, s)
 		s.close(t)
+		testenv.RequireCoversTools(t, "cmd/autotask-mcp/secrets_test.go (secretsEveryTool: a call that succeeds and one that fails)",
+			testenv.ToolNames(), s.toolsCalled())
 	})
 	t.Run("stdio base64 secret and zone discovery", func(t *testing.T) {
 		t.Parallel()

@@ -19,6 +19,10 @@ const schemaValidator = new AjvJsonSchemaValidator();
 // instead of eating the SDK's 60 s default.
 export const REQUEST_TIMEOUT_MS = 20_000;
 
+// CALLED_TOOLS is every tool a session of this process called, so the scenarios can require
+// that each tool the server lists was exercised.
+export const CALLED_TOOLS = new Set();
+
 export function serverBinary() {
   const bin = process.env.AUTOTASK_MCP_BIN;
   if (!bin) {
@@ -125,6 +129,7 @@ export class Session {
   }
 
   async call(name, args) {
+    CALLED_TOOLS.add(name);
     const validate = this.validator(name);
     const result = await this.client.callTool({ name, arguments: args }, undefined, { timeout: REQUEST_TIMEOUT_MS });
     if (result.structuredContent !== undefined) {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { acceptElicitation, brief, declineElicitation, resultText } from './harness.js';
+import { CALLED_TOOLS, acceptElicitation, brief, declineElicitation, resultText } from './harness.js';
 
 export const READ_TOOLS = ['describe_fields', 'get_entity', 'get_ticket', 'query_entity'];
 export const WRITE_TOOLS = ['add_ticket_note', 'create_ticket', 'resolve_ticket', 'update_ticket'];
@@ -47,7 +47,8 @@ export function defineScenarios(connect) {
     });
 
     it('lists every read and write tool', () => {
-      assert.deepEqual(s.toolNames(), ALL_TOOLS);
+      assert.deepEqual(s.toolNames(), ALL_TOOLS,
+        'the server lists other tools than READ_TOOLS and WRITE_TOOLS: update them, and add scenarios, in e2e/lib/scenarios.js');
     });
 
     it('every tool has a description, an object inputSchema and an object outputSchema', () => {
@@ -441,6 +442,14 @@ export function defineScenarios(connect) {
       assert.notEqual(replay.structuredContent?.written, true, `a replayed token wrote: ${brief(replay)}`);
       const final = await s.ok('get_ticket', { ticket_id: t.id });
       assert.equal(final.version, after.version, 'the replay changed nothing');
+    });
+  });
+
+  // Runs last: the suites above run in order, one after another.
+  describe('coverage', () => {
+    it('every tool was called by a scenario', () => {
+      const missing = ALL_TOOLS.filter((name) => !CALLED_TOOLS.has(name));
+      assert.deepEqual(missing, [], `tools no scenario called: add scenarios for them in e2e/lib/scenarios.js`);
     });
   });
 }
