@@ -13,8 +13,8 @@
 // # Read before write (ErrNotRead)
 //
 // A session may only write a record it has read, through get_ticket, get_entity or a resource. The
-// assistant then acts on what it saw, not on a guessed id; seed 003's "always GET before PUT" is the
-// client's rule for the request, this is the same rule for the decision.
+// assistant then acts on what it saw, not on a guessed id; "always GET before PUT" (the ticket contract,
+// package autotask) is the client's rule for the request, this is the same rule for the decision.
 //
 // # No lost updates (ErrConflict)
 //
@@ -34,8 +34,8 @@
 //
 // # Confirmation
 //
-// Status changes always need a person's yes (seed 003: "never change status implicitly"; status 5
-// stamps resolution dates for good), and so does every other decision on DefaultSensitiveFields or
+// Status changes always need a person's yes (status is never changed implicitly, and status 5
+// stamps the resolution dates for good), and so does every other decision on DefaultSensitiveFields or
 // Options.SensitiveFields (Decisions), and any Write marked Sensitive. Clients with elicitation ask
 // the person directly; for the rest the first call returns a preview and a token, and only a second
 // call with the token applies the change. README.md's policy table is the single list of what needs it.

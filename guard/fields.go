@@ -17,7 +17,7 @@ var VolatileFields = []string{
 	"lastTrackedModificationDateTime", "lastTrackedModifiedDateTime",
 	"lastModifiedBy", "lastModifiedByResourceID", "lastModifiedDate", "lastModifiedDateTime",
 	"lastModifiedTime", "lastModifiedUserID", "statusLastModifiedBy", "statusLastModifiedDate",
-	// stamped by a status change (seed 003 §5: status 5 sets completedDate and resolvedDateTime)
+	// stamped by a status change (status 5 Complete sets completedDate and resolvedDateTime)
 	"completedByResourceID", "completedByType", "completedDate", "completedDateTime", "resolvedDateTime",
 	// SLA bookkeeping the API recomputes
 	"firstResponseAssignedResourceID", "firstResponseDateTime", "firstResponseDueDateTime",
