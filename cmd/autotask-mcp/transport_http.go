@@ -90,7 +90,7 @@ func serveHTTP(ctx context.Context, s *server.MCPServer, cfg serveConfig, logger
 			server.WithStreamableHTTPLogger(transportLogger),
 			server.WithStreamableHTTPProtocolVersions(sessionProtocolVersions...),
 		)
-		mux.Handle(mcpPath, streamable)
+		mux.Handle(mcpPath, sessions.requireSession(streamable))
 		shutdown, endpoint = streamable.Shutdown, mcpPath
 	}
 	policy := newAccessPolicy(cfg.Addr, cfg.Token, opts.maxBody)
