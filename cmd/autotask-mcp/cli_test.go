@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -312,4 +314,64 @@ func TestClaudeDesktopExample(t *testing.T) {
 			assert.NoError(t, err)
 		})
 	}
+}
+
+// TestHelpListsCommands: -h, --help and help name every command on a line of its own
+// with what it does, then the flags of serve, the command run when none is named.
+func TestHelpListsCommands(t *testing.T) {
+	commands := []string{"serve", "sandbox", "call", "tools", "check", "version"}
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(context.Background(), args, mapEnv(nil), stdio{in: strings.NewReader(""), out: &out, err: &errOut})
+			require.Equal(t, exitOK, code, errOut.String())
+			for _, name := range commands {
+				line := regexp.MustCompile(`(?m)^  autotask-mcp \[?` + name + `\b[^\n]*? {2,}\S`)
+				assert.Regexp(t, line, out.String(), "a line for %s with what it does", name)
+			}
+			assert.Contains(t, out.String(), "--transport", "and the flags of serve")
+		})
+	}
+	for _, name := range commands {
+		var out, errOut bytes.Buffer
+		run(context.Background(), []string{name, "-h"}, mapEnv(nil), stdio{in: strings.NewReader(""), out: &out, err: &errOut})
+		assert.NotContains(t, errOut.String(), "unknown command", "%s is a command", name)
+	}
+}
+
+// TestServeOnTerminalSaysItWaits: on stdio with a person at the terminal, serve says
+// on stderr that it waits for an MCP client and how to try it by hand; with a client
+// on a pipe it says nothing of the kind.
+func TestServeOnTerminalSaysItWaits(t *testing.T) {
+	for _, terminal := range []bool{true, false} {
+		t.Run(fmt.Sprintf("terminal=%v", terminal), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			std := stdio{in: strings.NewReader(""), out: &out, err: &errOut, terminal: terminal}
+			require.Equal(t, exitOK, run(context.Background(), nil, mapEnv(nil), std), errOut.String())
+			assert.Empty(t, out.String(), "stdout carries only the protocol")
+			for _, want := range []string{"waits for an MCP client", "autotask-mcp call", "autotask-mcp tools"} {
+				if terminal {
+					assert.Contains(t, errOut.String(), want)
+				} else {
+					assert.NotContains(t, errOut.String(), want)
+				}
+			}
+		})
+	}
+}
+
+func TestIsTerminal(t *testing.T) {
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close()
+	defer w.Close()
+	null, err := os.Open(os.DevNull)
+	require.NoError(t, err)
+	defer null.Close()
+	file, err := os.Create(filepath.Join(t.TempDir(), "input"))
+	require.NoError(t, err)
+	defer file.Close()
+	assert.False(t, isTerminal(r), "a pipe is a client")
+	assert.False(t, isTerminal(null), "the null device is a script giving no input")
+	assert.False(t, isTerminal(file), "a file is input")
 }

@@ -45,7 +45,7 @@ type serverFlags struct {
 	level             levelValue
 	auditLog          string
 	completeStatus    string
-	allowWrites       string
+	allowWrites       allowWritesFlag
 }
 
 func addServerFlags(fs *flag.FlagSet) *serverFlags {
@@ -55,7 +55,7 @@ func addServerFlags(fs *flag.FlagSet) *serverFlags {
 	fs.Var(&f.level, "log-level", "log level on stderr: `debug|info|warn|error`")
 	fs.StringVar(&f.auditLog, "audit-log", "", "append one JSON line per write attempt to this `file`")
 	fs.StringVar(&f.completeStatus, "complete-status", "", "ticket status `id` that means Complete (default: the status labelled exactly \"Complete\")")
-	fs.StringVar(&f.allowWrites, "allow-writes", "", "comma-separated write tools and/or entities that may write (default: all)")
+	fs.Var(&f.allowWrites, "allow-writes", "comma-separated write tools and/or the entities they write, the only writes offered (default: all; an unknown name is an error)")
 	fs.BoolVar(&f.validateOutput, "validate-output", false, "check every structured tool result against the tool's output schema (diagnostics and tests; costs time on each call)")
 	return f
 }
@@ -67,8 +67,11 @@ func (f *serverFlags) finish(lookup env) (serverConfig, error) {
 		LogLevel:       f.level.level,
 		AuditLog:       strings.TrimSpace(f.auditLog),
 		CompleteStatus: strings.TrimSpace(f.completeStatus),
-		AllowWrites:    strings.TrimSpace(f.allowWrites),
 		ValidateOutput: f.validateOutput,
+	}
+	var err error
+	if cfg.AllowWrites, err = f.allowWrites.value(lookup); err != nil {
+		return cfg, err
 	}
 	if cfg.CompleteStatus != "" {
 		if id, err := strconv.ParseInt(cfg.CompleteStatus, 10, 64); err != nil || id < 0 {

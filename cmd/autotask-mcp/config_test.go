@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/autotask-mcp/autotask-mcp/tools"
 )
 
 func mapEnv(vars map[string]string) env {
@@ -36,6 +38,7 @@ func TestLoadServeConfig(t *testing.T) {
 			assert.False(t, cfg.ReadOnly)
 			assert.False(t, cfg.Sandbox)
 			assert.Nil(t, cfg.GuardKey)
+			assert.Empty(t, cfg.AllowWrites, "no allow list: every write allowed")
 		}},
 		{name: "flags", args: []string{"--transport", "HTTP", "--addr", "localhost:9000", "--read-only", "--sandbox", "--log-level", "debug",
 			"--audit-log", "/tmp/a.jsonl", "--complete-status", "5", "--allow-writes", "add_ticket_note,Tickets", "--session-ttl", "5m"},
@@ -81,6 +84,11 @@ func TestLoadServeConfig(t *testing.T) {
 			want: func(t *testing.T, cfg serveConfig) { assert.Empty(t, cfg.Token) }},
 		{name: "remote addr with token", args: []string{"--transport", "http", "--addr", "0.0.0.0:8080"}, env: map[string]string{"AUTOTASK_MCP_TOKEN": token},
 			want: func(t *testing.T, cfg serveConfig) { assert.Equal(t, token, cfg.Token) }},
+		{name: "allow list in any case", args: []string{"--allow-writes", "tickets, ADD_TICKET_NOTE"},
+			want: func(t *testing.T, cfg serveConfig) { assert.Equal(t, "tickets, ADD_TICKET_NOTE", cfg.AllowWrites) }},
+		{name: "allow list on the command line beats an empty variable", args: []string{"--allow-writes", "TicketNotes"},
+			env:  map[string]string{"AUTOTASK_MCP_ALLOW_WRITES": ""},
+			want: func(t *testing.T, cfg serveConfig) { assert.Equal(t, "TicketNotes", cfg.AllowWrites) }},
 		{name: "flags after nothing else", args: []string{"--transport=http"},
 			want: func(t *testing.T, cfg serveConfig) { assert.Equal(t, "http", cfg.Transport) }},
 
@@ -102,6 +110,14 @@ func TestLoadServeConfig(t *testing.T) {
 		{name: "bad complete status", args: []string{"--complete-status", "Complete"}, wantErr: []string{"--complete-status", "AUTOTASK_MCP_COMPLETE_STATUS"}},
 		{name: "short guard key", env: map[string]string{"AUTOTASK_MCP_GUARD_KEY": "abc"}, wantErr: []string{"AUTOTASK_MCP_GUARD_KEY", "16"}},
 		{name: "bad session ttl", env: map[string]string{"AUTOTASK_MCP_SESSION_TTL": "forever"}, wantErr: []string{"AUTOTASK_MCP_SESSION_TTL"}},
+		{name: "allow list typo", args: []string{"--allow-writes", "Tickts"},
+			wantErr: []string{"--allow-writes", "AUTOTASK_MCP_ALLOW_WRITES", `"Tickts"`, `did you mean "Tickets"`, "add_ticket_note", "TicketNotes"}},
+		{name: "allow list typo in variable", env: map[string]string{"AUTOTASK_MCP_ALLOW_WRITES": "TicketNotes,add_tiket_note"},
+			wantErr: []string{"AUTOTASK_MCP_ALLOW_WRITES", `"add_tiket_note"`, `did you mean "add_ticket_note"`}},
+		{name: "allow list every unknown name", args: []string{"--allow-writes", "Contacts,Tickts"}, wantErr: []string{`"Contacts"`, `"Tickts"`}},
+		{name: "allow list empty flag", args: []string{"--allow-writes", ""}, wantErr: []string{"--allow-writes", "empty", "Tickets", "--read-only"}},
+		{name: "allow list of separators", args: []string{"--allow-writes", " , "}, wantErr: []string{"--allow-writes", "empty"}},
+		{name: "allow list empty variable", env: map[string]string{"AUTOTASK_MCP_ALLOW_WRITES": ""}, wantErr: []string{"AUTOTASK_MCP_ALLOW_WRITES", "empty"}},
 		{name: "negative session ttl", args: []string{"--session-ttl", "-1s"}, wantErr: []string{"--session-ttl", "positive"}},
 	}
 	for _, tc := range tests {
@@ -176,4 +192,23 @@ func TestRunExitStatus(t *testing.T) {
 			assert.Contains(t, errOut.String(), tc.wantErrOut)
 		})
 	}
+}
+
+// TestAllowListErrorNamesEveryWrite: the error for an unknown name lists every name an
+// allow list may use, each write tool and each entity one writes.
+func TestAllowListErrorNamesEveryWrite(t *testing.T) {
+	_, err := loadServeConfig([]string{"--allow-writes", "nothing-like-it"}, mapEnv(nil), stdio{out: io.Discard, err: io.Discard})
+	require.Error(t, err)
+	writes := 0
+	for _, tool := range tools.All(tools.Deps{}) {
+		if !tool.Write {
+			continue
+		}
+		writes++
+		assert.Contains(t, err.Error(), tool.Def.Name)
+		for _, entity := range tool.Writes {
+			assert.Contains(t, err.Error(), entity)
+		}
+	}
+	require.NotZero(t, writes, "there are write tools to name")
 }

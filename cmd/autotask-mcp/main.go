@@ -31,11 +31,15 @@ type env func(name string) (string, bool)
 type stdio struct {
 	in       io.Reader
 	out, err io.Writer
+	// terminal: in is a terminal, so a person is at the keyboard rather than an MCP
+	// client at the other end of a pipe.
+	terminal bool
 }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.LookupEnv, stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
+	std := stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr, terminal: isTerminal(os.Stdin)}
+	code := run(ctx, os.Args[1:], os.LookupEnv, std)
 	stop()
 	os.Exit(code)
 }
@@ -53,6 +57,9 @@ func run(ctx context.Context, args []string, lookup env, std stdio) int {
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, rest = args[0], args[1:]
 	}
+	if len(args) > 0 && isHelpFlag(args[0]) {
+		cmd = "help"
+	}
 	var err error
 	switch cmd {
 	case "serve":
@@ -68,12 +75,22 @@ func run(ctx context.Context, args []string, lookup env, std stdio) int {
 	case "version":
 		err = runVersion(rest, std)
 	case "help":
-		fmt.Fprint(std.out, usageText)
-		return exitOK
+		// The commands first, then the flags of serve, the command run when none is named.
+		fmt.Fprint(std.out, usageText+"\n")
+		err = runServe(ctx, []string{"-h"}, lookup, std)
 	default:
 		err = usageErrorf("unknown command %q (commands: serve, sandbox, call, tools, check, version, help)", cmd)
 	}
 	return exitStatus(err, std.err)
+}
+
+// isHelpFlag is what the flag package treats as a request for help.
+func isHelpFlag(arg string) bool {
+	switch arg {
+	case "-h", "--h", "-help", "--help":
+		return true
+	}
+	return false
 }
 
 func exitStatus(err error, stderr io.Writer) int {
@@ -105,6 +122,7 @@ Usage:
   autotask-mcp tools                  print every tool with its input and output schemas
   autotask-mcp check                  verify credentials and zone, show the API usage
   autotask-mcp version                print the version
+  autotask-mcp help                   print this help
 
 Run "autotask-mcp COMMAND -h" for the flags of a command. Every flag of serve, call,
 tools and check can also be set as AUTOTASK_MCP_<FLAG> (e.g. AUTOTASK_MCP_READ_ONLY=true);

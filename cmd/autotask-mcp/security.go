@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // defaultMaxBody bounds one HTTP request body. The largest legitimate message is a
@@ -47,16 +48,16 @@ func (p accessPolicy) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if p.loopback && !isLoopbackAddr(r.Host) {
-			http.Error(w, "forbidden: Host header is not a local address", http.StatusForbidden)
+			refuse(w, http.StatusForbidden, "forbidden: Host header is not a local address")
 			return
 		}
 		if !p.originAllowed(r) {
-			http.Error(w, "forbidden: Origin not allowed", http.StatusForbidden)
+			refuse(w, http.StatusForbidden, "forbidden: Origin not allowed")
 			return
 		}
 		if !p.authorized(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="autotask-mcp"`)
-			http.Error(w, "unauthorized: send Authorization: Bearer <AUTOTASK_MCP_TOKEN>", http.StatusUnauthorized)
+			refuse(w, http.StatusUnauthorized, "unauthorized: send Authorization: Bearer <AUTOTASK_MCP_TOKEN>")
 			return
 		}
 		if !p.limitBody(w, r) {
@@ -112,7 +113,7 @@ func (p accessPolicy) limitBody(w http.ResponseWriter, r *http.Request) bool {
 		if errors.As(err, &tooBig) {
 			tooLarge(w, p.maxBody)
 		} else {
-			http.Error(w, "bad request: reading body failed", http.StatusBadRequest)
+			refuse(w, http.StatusBadRequest, "bad request: reading body failed")
 		}
 		return false
 	}
@@ -122,8 +123,18 @@ func (p accessPolicy) limitBody(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func tooLarge(w http.ResponseWriter, limit int64) {
+	refuse(w, http.StatusRequestEntityTooLarge, "request body too large (limit "+formatBytes(limit)+")")
+}
+
+// refuse answers with an error and ends the connection without reading any more of the
+// request. net/http would otherwise read and discard up to 256 KiB of an unread body,
+// both before the response (spared by "Connection: close") and after it, when it closes
+// the body (spared by a read deadline already passed): a client announcing a body it
+// never sends would hold the connection, and a file descriptor, as long as it liked.
+func refuse(w http.ResponseWriter, code int, msg string) {
 	w.Header().Set("Connection", "close")
-	http.Error(w, "request body too large (limit "+formatBytes(limit)+")", http.StatusRequestEntityTooLarge)
+	http.Error(w, msg, code)
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now())
 }
 
 func formatBytes(n int64) string {

@@ -252,23 +252,8 @@ func TestHTTPSessionsExpire(t *testing.T) {
 // requires the session table and the goroutine count to come back down once they
 // idle out.
 func TestSessionsDoNotLeak(t *testing.T) {
-	logger := slog.New(slog.DiscardHandler)
-	a, err := openApp(serverConfig{Sandbox: true}, mapEnv(nil), logger, nil)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = a.Close(context.Background()) })
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
 	sessions := newSessionManager()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	cfg := serveConfig{Transport: "http", Addr: ln.Addr().String(), SessionTTL: 300 * time.Millisecond}
-	go func() { done <- serveHTTP(ctx, a.Server, cfg, logger, httpOptions{listener: ln, sessions: sessions}) }()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done, "graceful shutdown")
-	})
-	url := "http://" + ln.Addr().String() + mcpPath
+	url := startInProcessHTTP(t, serveConfig{SessionTTL: 300 * time.Millisecond}, httpOptions{sessions: sessions}).URL
 	before := runtime.NumGoroutine()
 
 	const n = 1000
@@ -308,4 +293,38 @@ func TestSessionsDoNotLeak(t *testing.T) {
 	http.DefaultClient.CloseIdleConnections()
 	require.Eventually(t, func() bool { return runtime.NumGoroutine() <= before+5 }, 10*time.Second, 100*time.Millisecond,
 		"goroutines back to %d, have %d", before, runtime.NumGoroutine())
+}
+
+// inProcessHTTP is serveHTTP over the built-in sandbox, in this process, on 127.0.0.1.
+type inProcessHTTP struct {
+	URL  string // the MCP endpoint, http://127.0.0.1:PORT/mcp
+	Addr string // 127.0.0.1:PORT
+	App  *app
+}
+
+// startInProcessHTTP serves Streamable HTTP with cfg (its transport and address filled
+// in here) and opts until the test ends, then requires a graceful shutdown.
+func startInProcessHTTP(t *testing.T, cfg serveConfig, opts httpOptions) *inProcessHTTP {
+	t.Helper()
+	logger := slog.New(slog.DiscardHandler)
+	cfg.Sandbox = true
+	a, err := openApp(cfg.serverConfig, mapEnv(nil), logger, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = a.Close(context.Background()) })
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	cfg.Transport, cfg.Addr = "http", ln.Addr().String()
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = defaultSessionTTL
+	}
+	opts.listener = ln
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serveHTTP(ctx, a.Server, cfg, logger, opts) }()
+	t.Cleanup(func() {
+		cancel()
+		require.NoError(t, <-done, "graceful shutdown")
+	})
+	return &inProcessHTTP{URL: "http://" + cfg.Addr + mcpPath, Addr: cfg.Addr, App: a}
 }

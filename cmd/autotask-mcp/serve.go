@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
@@ -38,8 +39,32 @@ func runServe(ctx context.Context, args []string, lookup env, std stdio) error {
 	case "http", "sse":
 		return serveHTTP(ctx, a.Server, cfg, logger, httpOptions{})
 	default:
+		if std.terminal {
+			fmt.Fprint(std.err, terminalNotice)
+		}
 		return serveStdio(ctx, a.Server, std, logger)
 	}
+}
+
+// terminalNotice is for a person who ran the server by hand and would otherwise see
+// nothing happen: on stdio it waits, silently, for a client to speak MCP.
+const terminalNotice = `autotask-mcp is serving MCP on stdin/stdout and waits for an MCP client to speak
+(a desktop client starts it this way). To try it by hand instead:
+  autotask-mcp tools                                              list the tools and their schemas
+  autotask-mcp call query_entity '{"entity":"Tickets","limit":3}'   run one tool
+  autotask-mcp -h                                                 every command and flag
+Press Ctrl-C to stop.
+`
+
+// isTerminal reports whether f is a terminal: a character device other than the null
+// device (which scripts use to give a program no input).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(st, null)
 }
 
 // serveStdio speaks MCP on stdin/stdout until stdin closes or ctx ends.

@@ -23,6 +23,7 @@ const (
 // httpOptions are the knobs tests turn; the zero value is production.
 type httpOptions struct {
 	maxBody  int64
+	limits   httpLimits      // zero fields: defaultHTTPLimits
 	sessions *sessionManager // nil: a new one
 	ready    func(net.Addr)  // called once the listener is open
 	listener net.Listener    // nil: listen on cfg.Addr
@@ -38,9 +39,15 @@ func serveHTTP(ctx context.Context, s *server.MCPServer, cfg serveConfig, logger
 			return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 		}
 	}
+	limits := opts.limits.orDefaults()
+	ln = limitConns(ln, limits.maxConns, logger)
+	// ReadTimeout bounds reading a request only: net/http lifts the read deadline once
+	// the body is read. No WriteTimeout: it bounds a whole response, and streams are
+	// long; budgetWrites bounds each write instead.
 	srv := &http.Server{
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: limits.header,
+		ReadTimeout:       limits.read,
+		IdleTimeout:       limits.idle,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
 	}
@@ -83,19 +90,19 @@ func serveHTTP(ctx context.Context, s *server.MCPServer, cfg serveConfig, logger
 			server.WithStreamableHTTPLogger(transportLogger),
 			server.WithStreamableHTTPProtocolVersions(sessionProtocolVersions...),
 		)
-		mux.Handle(mcpPath, streamable)
+		mux.Handle(mcpPath, sessions.requireSession(streamable))
 		shutdown, endpoint = streamable.Shutdown, mcpPath
 	}
 	policy := newAccessPolicy(cfg.Addr, cfg.Token, opts.maxBody)
 	protected := policy.wrap(mux)
-	srv.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv.Handler = budgetWrites(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Load balancers probe health without a token; the answer reveals nothing.
 		if r.URL.Path == healthPath {
 			mux.ServeHTTP(w, r)
 			return
 		}
 		protected.ServeHTTP(w, r)
-	})
+	}), limits.write)
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
