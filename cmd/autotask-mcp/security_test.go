@@ -216,7 +216,9 @@ func startHTTPServerAt(t *testing.T, env []string, addr string) *httpServer {
 // gone (404: initialize again) once the idle TTL has passed.
 func TestHTTPSessionsExpire(t *testing.T) {
 	t.Parallel()
-	srv := startHTTPServer(t, testEnv(t), "http", "--session-ttl", "1s")
+	// At debug level the transport logs each session it sweeps: the test waits for those
+	// lines instead of sleeping for a guessed time.
+	srv := startHTTPServer(t, testEnv(t), "http", "--session-ttl", "1s", "--log-level", "debug")
 	const sessions = 100
 	ids := make([]string, 0, sessions)
 	for range sessions {
@@ -236,9 +238,11 @@ func TestHTTPSessionsExpire(t *testing.T) {
 		map[string]string{"Mcp-Session-Id": "made-up", "Mcp-Protocol-Version": "2025-11-25"})
 	require.Equal(t, 404, resp.StatusCode, "an unknown session is refused")
 
-	// Any request would keep its session alive, so wait without asking: the sweep runs
-	// every max(ttl/2, 1s), so a session idle for ttl is gone within ttl+1s.
-	time.Sleep(3 * time.Second)
+	// Any request would keep its session alive, so wait without asking, until the server
+	// says it swept as many sessions as were opened (the sweep runs every max(ttl/2, 1s)).
+	require.Eventually(t, func() bool {
+		return strings.Count(srv.Stderr.String(), "Sweeping expired session") >= len(ids)
+	}, time.Minute, 50*time.Millisecond, "the server sweeps idle sessions:\n%s", srv.Stderr)
 	expired := 0
 	for _, id := range ids {
 		if list(id) == 404 {
