@@ -78,7 +78,7 @@ func classify(req apiRequest, res attemptResult) *APIError {
 		e.Kind = ErrNotSupported
 	case res.status == http.StatusTooManyRequests:
 		e.Kind = ErrRateLimited
-		e.RetryAfter = parseRetryAfter(res.header.Get("Retry-After"), time.Now())
+		e.RetryAfter = parseRetryAfter(res.header.Get("Retry-After"), serverNow(res.header))
 	case res.status == http.StatusInternalServerError && len(e.Messages) > 0:
 		e.Kind = classifyMessages(e.Messages)
 		if req.zoneLookup && e.Kind != ErrAuth {
@@ -155,7 +155,18 @@ func containsAny(s string, subs []string) bool {
 	return false
 }
 
-// parseRetryAfter reads delta-seconds or an HTTP date.
+// serverNow is the time the response was sent by the server's own clock, its Date header; the
+// local clock when it has none. An HTTP-date in Retry-After is on the server's clock, so the wait
+// is measured from its Date: a local clock that runs minutes off would otherwise turn "one second
+// from now" into no wait at all, or into a wait long enough to give up.
+func serverNow(h http.Header) time.Time {
+	if t, err := http.ParseTime(h.Get("Date")); err == nil {
+		return t
+	}
+	return time.Now()
+}
+
+// parseRetryAfter reads delta-seconds, or an HTTP date measured from now.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {

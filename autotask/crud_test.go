@@ -1,6 +1,10 @@
 package autotask_test
 
 import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -129,4 +133,112 @@ func TestCreateValidationErrorKeepsAPIText(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.NotEmpty(t, apiErr.Messages)
 	assert.Equal(t, 1, tn.endpointCount("POST Tickets"))
+}
+
+// Child collections are paged like queries but followed with GET: a list that stopped after the
+// first page would lose every note after it without a word.
+func TestListChildrenFollowsEveryPage(t *testing.T) {
+	var gets atomic.Int64
+	tn := newFrontedTenant(t, sandbox.Options{}, func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != "/ATServicesRest/V1.0/Tickets/1/Notes" {
+			return false
+		}
+		gets.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method != http.MethodGet:
+			w.WriteHeader(http.StatusMethodNotAllowed)
+		case r.URL.RawQuery == "":
+			fmt.Fprintf(w, `{"items":[{"id":11,"ticketID":1},{"id":12,"ticketID":1}],"pageDetails":{"count":2,"requestCount":2,`+
+				`"prevPageUrl":null,"nextPageUrl":"http://%s/ATServicesRest/V1.0/Tickets/1/Notes?page=2"}}`, r.Host)
+		case r.URL.RawQuery == "page=2":
+			fmt.Fprint(w, `{"items":[{"id":13,"ticketID":1}],"pageDetails":{"count":1,"requestCount":2,"prevPageUrl":null,"nextPageUrl":null}}`)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+		}
+		return true
+	})
+	notes, err := tn.client(t).ListChildren(testCtx(t), "Tickets", 1, "Notes")
+	require.NoError(t, err)
+	var ids []int64
+	for _, n := range notes {
+		ids = append(ids, n.ID())
+	}
+	assert.Equal(t, []int64{11, 12, 13}, ids, "both pages' notes, in order")
+	assert.Equal(t, int64(2), gets.Load())
+}
+
+// A create the API accepted without saying which record it made cannot be called a success (there
+// is no id to read back) nor a failure (it may exist): it is an unknown outcome, and it is not resent.
+func TestCreateAnsweredWithoutItemIDIsOutcomeUnknown(t *testing.T) {
+	note := autotask.Record{"title": "Called the customer", "description": "d", "noteType": 1, "publish": 1}
+	entry := autotask.Record{"ticketID": 1, "resourceID": 1, "hoursWorked": 0.5, "summaryNotes": "s"}
+	tests := []struct {
+		name   string
+		answer string
+		create func(context.Context, *autotask.Client) (int64, error)
+	}{
+		{"{} to a create", `{}`, func(ctx context.Context, c *autotask.Client) (int64, error) {
+			return c.Create(ctx, "TimeEntries", entry)
+		}},
+		{"{} to a create through the parent", `{}`, func(ctx context.Context, c *autotask.Client) (int64, error) {
+			return c.CreateChild(ctx, "Tickets", 1, "Notes", note)
+		}},
+		{"an empty body", ``, func(ctx context.Context, c *autotask.Client) (int64, error) {
+			return c.Create(ctx, "TimeEntries", entry)
+		}},
+		{"a null itemId", `{"itemId":null}`, func(ctx context.Context, c *autotask.Client) (int64, error) {
+			return c.Create(ctx, "TimeEntries", entry)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var posts atomic.Int64
+			tn := newFrontedTenant(t, sandbox.Options{}, func(w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodPost {
+					return false
+				}
+				posts.Add(1)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusOK)
+				_, _ = w.Write([]byte(tt.answer))
+				return true
+			})
+			id, err := tt.create(testCtx(t), tn.client(t))
+			require.ErrorIs(t, err, autotask.ErrOutcomeUnknown)
+			assert.Zero(t, id)
+			assert.Contains(t, err.Error(), "may or may not have been applied")
+			assert.Equal(t, int64(1), posts.Load(), "a create is never resent")
+		})
+	}
+}
+
+// A DELETE whose answer was lost may have been applied: it is not resent (a resend would be
+// answered 404 and make the delete that worked look like a failure), and the caller learns that
+// the outcome is unknown.
+func TestDeleteNotResentWhenTheAnswerIsLost(t *testing.T) {
+	tests := []struct {
+		name        string
+		fault       sandbox.Fault
+		wantDeleted int
+	}{
+		{"the server applied it, then dropped the connection", sandbox.Fault{Kind: sandbox.FaultResetAfterApply}, 1},
+		{"the server dropped the connection before applying it", sandbox.Fault{Kind: sandbox.FaultReset}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tn := newTenant(t, sandbox.Options{})
+			c := tn.client(t)
+			ids := tn.sb.IDs("TimeEntries")
+			require.NotEmpty(t, ids)
+			before := tn.sb.Count("TimeEntries")
+			tn.sb.Faults().Script("DELETE", "TimeEntries", 1, tt.fault)
+
+			err := c.Delete(testCtx(t), "TimeEntries", ids[0])
+			require.ErrorIs(t, err, autotask.ErrOutcomeUnknown)
+			assert.Contains(t, err.Error(), "may or may not have been applied")
+			assert.Equal(t, 1, tn.endpointCount("DELETE TimeEntries/{id}"), "exactly one DELETE was sent")
+			assert.Equal(t, before-tt.wantDeleted, tn.sb.Count("TimeEntries"))
+		})
+	}
 }

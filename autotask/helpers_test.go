@@ -25,9 +25,19 @@ type tenant struct {
 
 func newTenant(t *testing.T, opts sandbox.Options) *tenant {
 	t.Helper()
+	return newFrontedTenant(t, opts, nil)
+}
+
+// newFrontedTenant is a tenant whose requests first meet front: it answers what the sandbox
+// cannot be made to (returning true), or only looks and leaves the request to the sandbox.
+func newFrontedTenant(t *testing.T, opts sandbox.Options, front func(http.ResponseWriter, *http.Request) bool) *tenant {
+	t.Helper()
 	tn := &tenant{sb: sandbox.New(opts)}
 	tn.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tn.hits.Add(1)
+		if front != nil && front(w, r) {
+			return
+		}
 		tn.sb.ServeHTTP(w, r)
 	}))
 	t.Cleanup(tn.srv.Close)

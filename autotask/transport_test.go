@@ -2,11 +2,13 @@ package autotask_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -86,16 +88,66 @@ func TestReadRetriesTransientFailures(t *testing.T) {
 	}
 }
 
+// A 429's Retry-After is waited out before the one resend, in either of its spellings. The wait is
+// read from the client's own log of the delay it chose, not timed: an HTTP date is measured from the
+// response's Date (both on the server's clock), so the wait is exactly one second even though the
+// dates are decades in the past.
 func TestRateLimitedHonoursRetryAfter(t *testing.T) {
-	tn := newTenant(t, sandbox.Options{})
-	c := tn.client(t)
-	tn.sb.Faults().Script("GET", "Tickets", 1, sandbox.Fault{Kind: sandbox.FaultStatus, Status: 429, RetryAfter: time.Second})
-	start := time.Now()
-	rec, err := c.GetTicket(testCtx(t), tn.anyTicketID(t))
-	require.NoError(t, err)
-	assert.NotZero(t, rec.ID())
-	assert.GreaterOrEqual(t, time.Since(start), time.Second, "the client waited for Retry-After")
-	assert.Equal(t, 2, tn.endpointCount("GET Tickets/{id}"))
+	serverDate := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	tests := []struct {
+		name       string
+		retryAfter string
+		date       time.Time // zero: the server's real clock
+	}{
+		{"delta-seconds", "1", time.Time{}},
+		{"HTTP date one second after the response's Date", serverDate.Add(time.Second).Format(http.TimeFormat), serverDate},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var gets atomic.Int64
+			tn := newFrontedTenant(t, sandbox.Options{}, func(w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodGet || !strings.Contains(r.URL.Path, "/Tickets/") || gets.Add(1) > 1 {
+					return false
+				}
+				if !tt.date.IsZero() {
+					w.Header().Set("Date", tt.date.Format(http.TimeFormat))
+				}
+				w.Header().Set("Retry-After", tt.retryAfter)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusTooManyRequests)
+				_, _ = w.Write([]byte(`{"errors":["Too many requests."]}`))
+				return true
+			})
+			var logs testenv.Buffer
+			c := tn.client(t, func(cfg *autotask.Config) {
+				cfg.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			})
+			rec, err := c.GetTicket(testCtx(t), tn.anyTicketID(t))
+			require.NoError(t, err)
+			assert.NotZero(t, rec.ID())
+			assert.Equal(t, int64(2), gets.Load(), "one 429, then one resend")
+			delays := retryDelays(t, logs.String())
+			require.Len(t, delays, 1)
+			assert.GreaterOrEqual(t, delays[0], time.Second, "the client waits for Retry-After")
+		})
+	}
+}
+
+// retryDelays are the waits the client logged before each resend (JSON log lines).
+func retryDelays(t *testing.T, logs string) []time.Duration {
+	t.Helper()
+	var delays []time.Duration
+	for _, line := range strings.Split(strings.TrimSpace(logs), "\n") {
+		var entry struct {
+			Msg   string        `json:"msg"`
+			Delay time.Duration `json:"delay"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(line), &entry), line)
+		if entry.Msg == "autotask retry" {
+			delays = append(delays, entry.Delay)
+		}
+	}
+	return delays
 }
 
 func TestRateLimitedLongRetryAfterReturnsAtOnce(t *testing.T) {

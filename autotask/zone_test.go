@@ -2,8 +2,12 @@ package autotask_test
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -132,4 +136,50 @@ func TestConfiguredAPIURLSkipsDiscovery(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, tn.apiURL(), zone.URL)
 	assert.Zero(t, tn.hits.Load())
+}
+
+// ZoneInformation needs no credentials and is answered by a host other than the tenant's zone:
+// the secret and integration code never go to it, and the user name travels only as the query
+// parameter the lookup is defined by. The same client's API request carries all of them, so the
+// header names checked here are the ones it really uses.
+func TestZoneLookupCarriesNoCredentials(t *testing.T) {
+	credentialHeaders := []string{"Secret", "ApiIntegrationCode", "UserName", "ImpersonationResourceId"}
+	var mu sync.Mutex
+	type lookup struct {
+		header http.Header
+		query  url.Values
+	}
+	var lookups []lookup
+	var apiHeaders http.Header
+	tn := newFrontedTenant(t, sandbox.Options{}, func(w http.ResponseWriter, r *http.Request) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if strings.HasSuffix(r.URL.Path, "/ZoneInformation") {
+			lookups = append(lookups, lookup{r.Header.Clone(), r.URL.Query()})
+		} else if apiHeaders == nil {
+			apiHeaders = r.Header.Clone()
+		}
+		return false
+	})
+	creds := sandbox.DefaultCredentials
+	cfg := discoveringConfig(t, tn, t.TempDir(), creds)
+	cfg.ResourceID = tn.sb.APIResourceID()
+	c := newClient(t, cfg)
+	_, err := c.Count(testCtx(t), "Tickets", nil)
+	require.NoError(t, err)
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, lookups, 1)
+	for _, h := range credentialHeaders {
+		assert.Empty(t, lookups[0].header.Values(h), "the zone lookup carries no %s header", h)
+		assert.NotEmpty(t, apiHeaders.Get(h), "the API request carries %s", h)
+	}
+	for name, values := range lookups[0].header {
+		for _, v := range values {
+			assert.NotContains(t, v, creds.Secret, "header %s", name)
+			assert.NotContains(t, v, creds.IntegrationCode, "header %s", name)
+		}
+	}
+	assert.Equal(t, url.Values{"user": {creds.Username}}, lookups[0].query, "the user name, and nothing else")
 }
