@@ -13,25 +13,25 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
+	mcpserver "github.com/mark3labs/mcp-go/server"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
 	"github.com/autotask-mcp/autotask-mcp/guard"
-	"github.com/autotask-mcp/autotask-mcp/resources"
+	"github.com/autotask-mcp/autotask-mcp/internal/server"
 	"github.com/autotask-mcp/autotask-mcp/tools"
 )
 
 // stack is the whole server in this process: the sandbox over loopback HTTP (behind a timing
-// middleware), the REST client, the guard, an MCP server configured as the binary configures it,
-// and mcp-go's in-process client. internal/testenv builds the same stack but has no place for the
-// middleware, and it always validates output schemas, which the binary does not by default.
+// middleware), the REST client, the guard, the MCP server as internal/server builds it for the
+// binary, and mcp-go's in-process client. internal/testenv builds the same stack but has no place
+// for the middleware, and it always validates output schemas, which the binary does not by default.
 type stack struct {
 	sb     *sandbox.Sandbox
 	api    *httptest.Server
 	timer  *handlerTimer
 	client *autotask.Client
-	server *server.MCPServer
+	server *mcpserver.MCPServer
 	mcp    *client.Client
 }
 
@@ -71,19 +71,8 @@ func newStack(tb testing.TB, opts sandbox.Options) *stack {
 	if err != nil {
 		tb.Fatalf("guard: %v", err)
 	}
-	// The binary's options (cmd/autotask-mcp/server.go startServer), less its readiness hook.
-	s := server.NewMCPServer("autotask-mcp-bench", "bench",
-		server.WithToolCapabilities(false),
-		server.WithResourceCapabilities(false, false),
-		server.WithInstructions(tools.Instructions),
-		server.WithRecovery(),
-		server.WithResourceRecovery(),
-		server.WithLogging(),
-		server.WithElicitation(),
-	)
-	deps := tools.Deps{Client: c, Guard: g, Server: s, Logger: discard}
-	tools.Register(s, deps)
-	resources.Register(s, deps)
+	// The binary's server, its defaults included: no output schema validation.
+	s := server.New(server.Config{Version: "bench", Deps: tools.Deps{Client: c, Guard: g, Logger: discard}})
 
 	st := &stack{sb: sb, api: api, timer: timer, client: c, server: s}
 	st.mcp = st.session(tb)
@@ -187,7 +176,7 @@ func (h *handlerTimer) reset() { h.ns.Store(0); h.n.Store(0) }
 // wireSession registers an initialised session for wireCall, as a transport would.
 func (st *stack) wireSession(tb testing.TB) context.Context {
 	tb.Helper()
-	session := server.NewInProcessSession("bench-wire", nil)
+	session := mcpserver.NewInProcessSession("bench-wire", nil)
 	if err := st.server.RegisterSession(context.Background(), session); err != nil {
 		tb.Fatalf("register session: %v", err)
 	}

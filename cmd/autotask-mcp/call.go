@@ -11,6 +11,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/autotask-mcp/autotask-mcp/internal/server"
 )
 
 // toolFailedError means the tool answered with isError; its result is already printed.
@@ -19,7 +21,7 @@ type toolFailedError struct{ tool string }
 func (e toolFailedError) Error() string { return "tool " + e.tool + " returned an error" }
 
 // maxCallArgs bounds arguments read from stdin, like the HTTP transport's body limit.
-const maxCallArgs = defaultMaxBody
+const maxCallArgs = server.MaxBody
 
 // runCall runs one tool through a real MCP client and server in this process and
 // prints its result: the structured result when there is one, else the whole MCP
@@ -47,7 +49,7 @@ func runCall(ctx context.Context, args []string, lookup env, std stdio) error {
 			return fmt.Errorf("call: read arguments from stdin: %w", err)
 		}
 		if int64(len(b)) > maxCallArgs {
-			return usageErrorf("call: arguments on stdin exceed %s", formatBytes(maxCallArgs))
+			return usageErrorf("call: arguments on stdin exceed %d MiB", maxCallArgs>>20)
 		}
 		rawArgs = string(b)
 	}
@@ -107,8 +109,8 @@ func runCall(ctx context.Context, args []string, lookup env, std stdio) error {
 	return nil
 }
 
-// initializeRequest asks for the newest protocol revision with sessions (see
-// pinSessionProtocol), so the client need not probe for the stateless one first.
+// initializeRequest asks for the newest protocol revision with sessions (the server
+// refuses the stateless one), so the client need not probe for the stateless one first.
 func initializeRequest(clientName string) mcp.InitializeRequest {
 	return mcp.InitializeRequest{Params: mcp.InitializeParams{
 		ProtocolVersion: mcp.LATEST_LEGACY_PROTOCOL_VERSION,

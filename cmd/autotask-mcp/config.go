@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/autotask-mcp/autotask-mcp/guard"
+	"github.com/autotask-mcp/autotask-mcp/internal/server"
 )
 
 // Variables that are never flags: a secret on a command line is visible to every user
@@ -21,9 +21,8 @@ const (
 )
 
 const (
-	defaultHTTPAddr   = "127.0.0.1:8080"
-	defaultSessionTTL = 30 * time.Minute
-	minTokenLength    = 16
+	defaultHTTPAddr = "127.0.0.1:8080"
+	minTokenLength  = 16
 )
 
 // serverConfig is what every command that builds the MCP server needs (serve, call, tools, check).
@@ -102,7 +101,7 @@ func loadServeConfig(args []string, lookup env, help stdio) (serveConfig, error)
 	transport := newChoice("stdio", "stdio", "http", "sse")
 	fs.Var(transport, "transport", "MCP transport: `stdio|http|sse`")
 	addr := fs.String("addr", defaultHTTPAddr, "listen `host:port` for http and sse")
-	ttl := fs.Duration("session-ttl", defaultSessionTTL, "an HTTP session idle this long is closed")
+	ttl := fs.Duration("session-ttl", server.DefaultSessionTTL, "an HTTP session idle this long is closed")
 	positional, err := parseFlags(fs, args, lookup, true, help.out)
 	if err != nil {
 		return serveConfig{}, err
@@ -127,7 +126,7 @@ func loadServeConfig(args []string, lookup env, help stdio) (serveConfig, error)
 	cfg.Token, _ = lookup(envToken)
 	cfg.Token = strings.TrimSpace(cfg.Token)
 	switch {
-	case cfg.Token == "" && !isLoopbackAddr(cfg.Addr):
+	case cfg.Token == "" && !server.IsLoopbackAddr(cfg.Addr):
 		return cfg, usageErrorf("--addr %s is reachable from other machines: set %s to a bearer token of at least %d characters (e.g. `openssl rand -hex 32`), or listen on 127.0.0.1", cfg.Addr, envToken, minTokenLength)
 	case cfg.Token != "" && len(cfg.Token) < minTokenLength:
 		return cfg, usageErrorf("%s must be at least %d characters", envToken, minTokenLength)
@@ -144,19 +143,4 @@ func validateListenAddr(addr string) error {
 		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
 	}
 	return nil
-}
-
-// isLoopbackAddr reports whether a listen address (host:port or host) accepts
-// connections from this machine only. An empty host listens everywhere.
-func isLoopbackAddr(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		host = addr
-	}
-	host = strings.Trim(host, "[]")
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.IsLoopback()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/autotask-mcp/autotask-mcp/internal/server"
 	"github.com/autotask-mcp/autotask-mcp/tools"
 )
 
@@ -33,7 +34,7 @@ func TestLoadServeConfig(t *testing.T) {
 		{name: "defaults", want: func(t *testing.T, cfg serveConfig) {
 			assert.Equal(t, "stdio", cfg.Transport)
 			assert.Equal(t, defaultHTTPAddr, cfg.Addr)
-			assert.Equal(t, defaultSessionTTL, cfg.SessionTTL)
+			assert.Equal(t, server.DefaultSessionTTL, cfg.SessionTTL)
 			assert.Equal(t, slog.LevelInfo, cfg.LogLevel)
 			assert.False(t, cfg.ReadOnly)
 			assert.False(t, cfg.Sandbox)
@@ -134,31 +135,6 @@ func TestLoadServeConfig(t *testing.T) {
 			}
 			require.NoError(t, err)
 			tc.want(t, cfg)
-		})
-	}
-}
-
-func TestIsLoopbackAddr(t *testing.T) {
-	tests := []struct {
-		addr string
-		want bool
-	}{
-		{"127.0.0.1:8080", true},
-		{"127.1.2.3:80", true},
-		{"localhost:8080", true},
-		{"LOCALHOST", true},
-		{"[::1]:8080", true},
-		{"::1", true},
-		{"0.0.0.0:8080", false},
-		{":8080", false},
-		{"[::]:8080", false},
-		{"192.168.1.10:8080", false},
-		{"example.com:443", false},
-		{"localhost.evil.com:80", false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.addr, func(t *testing.T) {
-			assert.Equal(t, tc.want, isLoopbackAddr(tc.addr))
 		})
 	}
 }

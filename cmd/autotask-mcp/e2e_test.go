@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/autotask-mcp/autotask-mcp/internal/server"
 	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 )
 
@@ -49,7 +50,7 @@ func e2eTransports() []mcpTransport {
 		}},
 		{name: "sse", connect: func(t *testing.T) *client.Client {
 			srv := startHTTPServer(t, testEnv(t), "sse", "--validate-output")
-			c, err := client.NewSSEMCPClient(srv.Base + ssePath)
+			c, err := client.NewSSEMCPClient(srv.Base + server.SSEPath)
 			require.NoError(t, err)
 			startClient(t, c)
 			return c
@@ -95,7 +96,7 @@ func initialize(t *testing.T, c *client.Client) {
 	}})
 	require.NoError(t, err)
 	assert.Equal(t, mcp.LATEST_LEGACY_PROTOCOL_VERSION, res.ProtocolVersion)
-	assert.Equal(t, serverName, res.ServerInfo.Name)
+	assert.Equal(t, server.Name, res.ServerInfo.Name)
 	assert.NotEmpty(t, res.ServerInfo.Version)
 	assert.NotEmpty(t, strings.TrimSpace(res.Instructions), "server instructions")
 	assert.NotNil(t, res.Capabilities.Tools, "tools capability")

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
+	"github.com/autotask-mcp/autotask-mcp/internal/server"
 )
 
 // runSandbox serves the simulated Autotask REST API on a port, for any Autotask
@@ -35,7 +36,7 @@ func runSandbox(ctx context.Context, args []string, std stdio) error {
 		return usageErrorf("sandbox --tickets must not be negative, got %d", *tickets)
 	}
 	logger := newLogger(std.err, level.level)
-	if !isLoopbackAddr(*addr) {
+	if !server.IsLoopbackAddr(*addr) {
 		logger.Warn("the sandbox accepts its published credentials from any machine that can reach it", "addr", *addr)
 	}
 
@@ -57,7 +58,7 @@ func runSandbox(ctx context.Context, args []string, std stdio) error {
 	fmt.Fprintf(std.out, "Press Ctrl-C to stop.\n")
 
 	<-ctx.Done()
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), server.ShutdownTimeout)
 	defer cancel()
 	if err := sb.Close(shutdownCtx); err != nil {
 		return fmt.Errorf("sandbox shutdown: %w", err)

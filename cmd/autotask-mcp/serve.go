@@ -2,18 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
-	"time"
 
-	"github.com/mark3labs/mcp-go/server"
+	"github.com/autotask-mcp/autotask-mcp/internal/server"
 )
-
-// shutdownTimeout bounds how long in-flight requests may finish after SIGINT/SIGTERM.
-const shutdownTimeout = 10 * time.Second
 
 func runServe(ctx context.Context, args []string, lookup env, std stdio) error {
 	cfg, err := loadServeConfig(args, lookup, std)
@@ -26,7 +19,7 @@ func runServe(ctx context.Context, args []string, lookup env, std stdio) error {
 		return err
 	}
 	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), server.ShutdownTimeout)
 		defer cancel()
 		if err := a.Close(closeCtx); err != nil {
 			logger.Warn("closing", "err", err)
@@ -37,12 +30,17 @@ func runServe(ctx context.Context, args []string, lookup env, std stdio) error {
 
 	switch cfg.Transport {
 	case "http", "sse":
-		return serveHTTP(ctx, a.Server, cfg, logger, httpOptions{})
+		return server.ServeHTTP(ctx, a.Server, server.HTTPConfig{
+			Transport:  cfg.Transport,
+			Addr:       cfg.Addr,
+			Token:      cfg.Token,
+			SessionTTL: cfg.SessionTTL,
+		}, logger)
 	default:
 		if std.terminal {
 			fmt.Fprint(std.err, terminalNotice)
 		}
-		return serveStdio(ctx, a.Server, std, logger)
+		return server.ServeStdio(ctx, a.Server, std.in, std.out, logger)
 	}
 }
 
@@ -65,15 +63,4 @@ func isTerminal(f *os.File) bool {
 	}
 	null, err := os.Stat(os.DevNull)
 	return err != nil || !os.SameFile(st, null)
-}
-
-// serveStdio speaks MCP on stdin/stdout until stdin closes or ctx ends.
-func serveStdio(ctx context.Context, s *server.MCPServer, std stdio, logger *slog.Logger) error {
-	stdioServer := server.NewStdioServer(s)
-	stdioServer.SetErrorLogger(slog.NewLogLogger(logger.Handler(), slog.LevelError))
-	err := stdioServer.Listen(ctx, std.in, std.out)
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
-		return nil
-	}
-	return fmt.Errorf("stdio transport: %w", err)
 }

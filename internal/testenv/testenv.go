@@ -1,6 +1,7 @@
 // Package testenv builds the whole stack for tests, for real: the sandbox tenant behind an
-// httptest server, the REST client pointed at it, the guard, an MCP server with every tool and
-// resource, and mcp-go's in-process client talking to it. No part is faked.
+// httptest server, the REST client pointed at it, the guard, the MCP server as internal/server
+// builds it for the binary (with output schema validation on), and mcp-go's in-process client
+// talking to it. No part is faked.
 package testenv
 
 import (
@@ -15,12 +16,12 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
+	mcpserver "github.com/mark3labs/mcp-go/server"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
 	"github.com/autotask-mcp/autotask-mcp/guard"
-	"github.com/autotask-mcp/autotask-mcp/resources"
+	"github.com/autotask-mcp/autotask-mcp/internal/server"
 	"github.com/autotask-mcp/autotask-mcp/tools"
 )
 
@@ -30,13 +31,13 @@ type Options struct {
 	Guard   guard.Options
 	// Client adjusts the REST client's configuration after the defaults are set.
 	Client func(*autotask.Config)
-	// ServerOptions are added to the MCP server's; output schema validation is always on, so a
-	// result that does not match its tool's schema fails the test as an isError result.
-	ServerOptions []server.ServerOption
+	// ServerOptions are added after the MCP server's own; output schema validation is always on,
+	// so a result that does not match its tool's schema fails the test as an isError result.
+	ServerOptions []mcpserver.ServerOption
 	// MCPClientOptions configure the in-process MCP client (e.g. client.WithElicitationHandler).
 	MCPClientOptions []client.ClientOption
 	// Register adds tools and resources; nil means tools.Register and resources.Register.
-	Register func(s *server.MCPServer, deps tools.Deps)
+	Register func(s *mcpserver.MCPServer, deps tools.Deps)
 	// GuardProbe adds GuardProbeTool, answering from the sandbox's current records.
 	GuardProbe bool
 	Logger     *slog.Logger
@@ -48,8 +49,8 @@ type Env struct {
 	API     *httptest.Server // the sandbox over HTTP
 	Client  *autotask.Client
 	Guard   *guard.Guard
-	Server  *server.MCPServer
-	Deps    tools.Deps
+	Server  *mcpserver.MCPServer
+	Deps    tools.Deps     // Deps.Server is Server
 	MCP     *client.Client // an initialised in-process session
 
 	opts Options
@@ -97,23 +98,15 @@ func New(t testing.TB, opts Options) *Env {
 		t.Fatalf("testenv: guard: %v", err)
 	}
 
-	serverOpts := append([]server.ServerOption{
-		server.WithToolCapabilities(false),
-		server.WithResourceCapabilities(false, false),
-		server.WithInstructions(tools.Instructions),
-		server.WithOutputSchemaValidation(),
-		server.WithElicitation(),
-	}, opts.ServerOptions...)
-	s := server.NewMCPServer("autotask-mcp-test", "test", serverOpts...)
-	deps := tools.Deps{Client: c, Guard: g, Server: s, Logger: logger}
-	register := opts.Register
-	if register == nil {
-		register = func(s *server.MCPServer, deps tools.Deps) {
-			tools.Register(s, deps)
-			resources.Register(s, deps)
-		}
-	}
-	register(s, deps)
+	deps := tools.Deps{Client: c, Guard: g, Logger: logger}
+	s := server.New(server.Config{
+		Version:        "test",
+		Deps:           deps,
+		ValidateOutput: true,
+		Register:       opts.Register,
+		Options:        opts.ServerOptions,
+	})
+	deps.Server = s
 	if opts.GuardProbe {
 		RegisterGuardProbe(s, deps, func(entity string, id int64) map[string]any {
 			rec, _ := sb.Record(entity, id)
@@ -212,7 +205,7 @@ func Structured(t testing.TB, res *mcp.CallToolResult) map[string]any {
 
 // NewSessionOn opens an initialised in-process MCP session on another server, for tests that
 // build their own server (e.g. with different options) but want this package's plumbing.
-func (e *Env) NewSessionOn(t testing.TB, s *server.MCPServer) *client.Client {
+func (e *Env) NewSessionOn(t testing.TB, s *mcpserver.MCPServer) *client.Client {
 	t.Helper()
 	other := *e
 	other.Server = s

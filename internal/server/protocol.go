@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
+	mcpserver "github.com/mark3labs/mcp-go/server"
 )
 
 // sessionProtocolVersions are the MCP revisions this server speaks: those with an
@@ -25,9 +25,9 @@ var sessionProtocolVersions = []string{
 
 // requestHooks checks every request before the server handles it: a request of the
 // stateless protocol core is refused, on every transport, and anything but initialize
-// waits until the tools and resources are registered (ready closed).
-func requestHooks(ready <-chan struct{}) *server.Hooks {
-	hooks := &server.Hooks{}
+// and ping waits until the tools and resources are registered (ready closed).
+func requestHooks(ready <-chan struct{}) *mcpserver.Hooks {
+	hooks := &mcpserver.Hooks{}
 	hooks.AddOnRequestInitialization(func(ctx context.Context, _ any, message any) error {
 		raw, _ := message.(json.RawMessage)
 		var req struct {

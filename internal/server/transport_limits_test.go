@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bufio"
@@ -41,11 +41,11 @@ func TestRefusedConnectionsAreReleased(t *testing.T) {
 		t.Skip("needs /proc/self/fd to count open files")
 	}
 	hour := httpLimits{header: time.Hour, read: time.Hour, write: time.Hour, idle: time.Hour}
-	srv := startInProcessHTTP(t, serveConfig{Token: testToken}, httpOptions{limits: hour})
+	srv := startInProcessHTTP(t, HTTPConfig{Token: testToken, limits: hour})
 	baseline := openFDs(t)
 
 	const sockets = 200
-	request := "POST " + mcpPath + " HTTP/1.1\r\nHost: " + srv.Addr + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+	request := "POST " + MCPPath + " HTTP/1.1\r\nHost: " + srv.Addr + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
 	deadline := time.Now().Add(stallBound)
 	var (
 		wg       sync.WaitGroup
@@ -92,7 +92,7 @@ func refusedAndClosed(addr, request string, deadline time.Time) string {
 // healthOn asks for /healthz on conn and reads the answer.
 func healthOn(conn net.Conn, addr string) (*http.Response, error) {
 	_ = conn.SetDeadline(time.Now().Add(stallBound))
-	if _, err := io.WriteString(conn, "GET "+healthPath+" HTTP/1.1\r\nHost: "+addr+"\r\n\r\n"); err != nil {
+	if _, err := io.WriteString(conn, "GET "+HealthPath+" HTTP/1.1\r\nHost: "+addr+"\r\n\r\n"); err != nil {
 		return nil, err
 	}
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
@@ -118,7 +118,7 @@ func healthOnNewConn(addr string) bool {
 // closed unanswered, and a slot to come free once a held connection ends.
 func TestConnectionLimit(t *testing.T) {
 	t.Parallel()
-	srv := startInProcessHTTP(t, serveConfig{}, httpOptions{limits: httpLimits{maxConns: 2}})
+	srv := startInProcessHTTP(t, HTTPConfig{limits: httpLimits{maxConns: 2}})
 	held := make([]net.Conn, 2)
 	for i := range held {
 		conn, err := net.Dial("tcp", srv.Addr)
@@ -155,19 +155,19 @@ func TestStalledClientsAreDropped(t *testing.T) {
 		want   string // the start of what the server answers before closing; "" nothing
 	}{
 		{name: "headers never finish", limits: func(l *httpLimits) { l.header = short },
-			send: "POST " + mcpPath + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"},
+			send: "POST " + MCPPath + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"},
 		{name: "body never arrives", limits: func(l *httpLimits) { l.read = short },
-			send: "POST " + mcpPath + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
+			send: "POST " + MCPPath + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
 			want: "HTTP/1.1 400 "},
 		{name: "idle after a request", limits: func(l *httpLimits) { l.idle = short },
-			send: "GET " + healthPath + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", want: "HTTP/1.1 200 "},
+			send: "GET " + HealthPath + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", want: "HTTP/1.1 200 "},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			limits := hour
 			tc.limits(&limits)
-			srv := startInProcessHTTP(t, serveConfig{}, httpOptions{limits: limits})
+			srv := startInProcessHTTP(t, HTTPConfig{limits: limits})
 			conn, err := net.Dial("tcp", srv.Addr)
 			require.NoError(t, err)
 			defer conn.Close()
@@ -187,7 +187,7 @@ func TestStalledClientsAreDropped(t *testing.T) {
 // served is the sign that the stalled one was dropped.
 func TestClientThatStopsReadingIsDropped(t *testing.T) {
 	t.Parallel()
-	srv := startInProcessHTTP(t, serveConfig{}, httpOptions{limits: httpLimits{write: 200 * time.Millisecond, maxConns: 1}})
+	srv := startInProcessHTTP(t, HTTPConfig{limits: httpLimits{write: 200 * time.Millisecond, maxConns: 1}})
 
 	var session string
 	require.Eventually(t, func() bool {
@@ -241,7 +241,7 @@ func TestClientThatStopsReadingIsDropped(t *testing.T) {
 // mcpMessage is one POST of an MCP message as bytes on the wire.
 func mcpMessage(t *testing.T, addr, body, session string, closeAfter bool) []byte {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, "http://"+addr+mcpPath, strings.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, "http://"+addr+MCPPath, strings.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"crypto/rand"
@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
+	mcpserver "github.com/mark3labs/mcp-go/server"
 )
 
 // sessionManager issues Streamable HTTP session ids and knows which are live.
@@ -78,10 +78,10 @@ func (m *sessionManager) requireSession(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		id := r.Header.Get(server.HeaderKeySessionID)
+		id := r.Header.Get(mcpserver.HeaderKeySessionID)
 		switch {
 		case id == "":
-			http.Error(w, "bad request: "+r.Method+" needs the "+server.HeaderKeySessionID+" header that initialize returned", http.StatusBadRequest)
+			http.Error(w, "bad request: "+r.Method+" needs the "+mcpserver.HeaderKeySessionID+" header that initialize returned", http.StatusBadRequest)
 		case !m.isLive(id):
 			http.Error(w, "not found: unknown or expired session; initialize again", http.StatusNotFound)
 		default:

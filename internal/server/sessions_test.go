@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bufio"
@@ -56,7 +56,7 @@ func openSession(t *testing.T, ctx context.Context, url string) string {
 func TestStreamNeedsALiveSession(t *testing.T) {
 	t.Parallel()
 	limits := httpLimits{read: 100 * time.Millisecond, write: 100 * time.Millisecond}
-	srv := startInProcessHTTP(t, serveConfig{}, httpOptions{limits: limits})
+	srv := startInProcessHTTP(t, HTTPConfig{limits: limits})
 	ctx, cancel := context.WithTimeout(context.Background(), stallBound)
 	defer cancel()
 	id := openSession(t, ctx, srv.URL)
@@ -89,7 +89,7 @@ func TestStreamNeedsALiveSession(t *testing.T) {
 		// Let the read timeout and the write budget run out while the stream is idle:
 		// neither may end it.
 		time.Sleep(3 * limits.read)
-		require.NoError(t, srv.App.Server.SendNotificationToSpecificClient(id, "notifications/message",
+		require.NoError(t, srv.Server.SendNotificationToSpecificClient(id, "notifications/message",
 			map[string]any{"level": "info", "data": "still streaming"}))
 		lines := bufio.NewScanner(resp.Body)
 		for lines.Scan() {

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -6,17 +6,19 @@ import (
 	"crypto/subtle"
 	"errors"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// defaultMaxBody bounds one HTTP request body. The largest legitimate message is a
-// tool call with a long note (the API caps a note at 32,000 characters); 4 MiB leaves
-// room for that many times over while keeping a hostile client from filling memory.
-const defaultMaxBody int64 = 4 << 20
+// MaxBody bounds one HTTP request body. The largest legitimate message is a tool call
+// with a long note (the API caps a note at 32,000 characters); 4 MiB leaves room for
+// that many times over while keeping a hostile client from filling memory.
+const MaxBody int64 = 4 << 20
 
 // accessPolicy is what every HTTP request must pass before it reaches MCP.
 type accessPolicy struct {
@@ -31,13 +33,13 @@ type accessPolicy struct {
 }
 
 func newAccessPolicy(listenAddr, token string, maxBody int64) accessPolicy {
-	p := accessPolicy{loopback: isLoopbackAddr(listenAddr), maxBody: maxBody}
+	p := accessPolicy{loopback: IsLoopbackAddr(listenAddr), maxBody: maxBody}
 	if token != "" {
 		sum := sha256.Sum256([]byte(token))
 		p.tokenHash = sum[:]
 	}
 	if p.maxBody <= 0 {
-		p.maxBody = defaultMaxBody
+		p.maxBody = MaxBody
 	}
 	return p
 }
@@ -47,7 +49,7 @@ func newAccessPolicy(listenAddr, token string, maxBody int64) accessPolicy {
 func (p accessPolicy) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		if p.loopback && !isLoopbackAddr(r.Host) {
+		if p.loopback && !IsLoopbackAddr(r.Host) {
 			refuse(w, http.StatusForbidden, "forbidden: Host header is not a local address")
 			return
 		}
@@ -80,7 +82,7 @@ func (p accessPolicy) originAllowed(r *http.Request) bool {
 		return false // includes "null" from sandboxed frames and file:// pages
 	}
 	if p.loopback {
-		return isLoopbackAddr(u.Host)
+		return IsLoopbackAddr(u.Host)
 	}
 	return strings.EqualFold(u.Host, r.Host)
 }
@@ -146,4 +148,19 @@ func formatBytes(n int64) string {
 	default:
 		return strconv.FormatInt(n, 10) + " bytes"
 	}
+}
+
+// IsLoopbackAddr reports whether a listen address (host:port or host) accepts
+// connections from this machine only. An empty host listens everywhere.
+func IsLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }

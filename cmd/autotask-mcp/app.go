@@ -7,48 +7,12 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/mark3labs/mcp-go/server"
+	mcpserver "github.com/mark3labs/mcp-go/server"
 
 	"github.com/autotask-mcp/autotask-mcp/guard"
-	"github.com/autotask-mcp/autotask-mcp/resources"
+	"github.com/autotask-mcp/autotask-mcp/internal/server"
 	"github.com/autotask-mcp/autotask-mcp/tools"
 )
-
-const serverName = "autotask-mcp"
-
-// newServer builds the MCP server with every tool and resource registered. deps.Server
-// is set to the new server, which the tools need for elicitation and progress.
-func newServer(deps tools.Deps, opts ...server.ServerOption) *server.MCPServer {
-	s, ready := startServer(deps, opts...)
-	<-ready
-	return s
-}
-
-// startServer returns the server at once and registers the tools and resources in
-// the background; ready closes when they are in. Every request but initialize waits
-// for it, so nothing can see a partial tool list. Building the tools' schemas is the
-// costliest part of a start, and a client's initialize should not wait for it.
-func startServer(deps tools.Deps, opts ...server.ServerOption) (*server.MCPServer, <-chan struct{}) {
-	ready := make(chan struct{})
-	base := []server.ServerOption{
-		server.WithToolCapabilities(false),
-		server.WithResourceCapabilities(false, false),
-		server.WithInstructions(tools.Instructions),
-		server.WithRecovery(),
-		server.WithResourceRecovery(),
-		server.WithLogging(),
-		server.WithElicitation(),
-		server.WithHooks(requestHooks(ready)),
-	}
-	s := server.NewMCPServer(serverName, version(), append(base, opts...)...)
-	deps.Server = s
-	go func() {
-		defer close(ready)
-		tools.Register(s, deps)
-		resources.Register(s, deps)
-	}()
-	return s, ready
-}
 
 // newGuard builds the write policy from the configuration. The returned closer
 // closes the audit log (a no-op without one).
@@ -81,7 +45,7 @@ func (nopCloser) Close() error { return nil }
 
 // app is one configured server: tenant, guard and MCP server, closed together.
 type app struct {
-	Server *server.MCPServer
+	Server *mcpserver.MCPServer
 	Tenant *tenant
 	Guard  *guard.Guard
 	Logger *slog.Logger
@@ -91,6 +55,7 @@ type app struct {
 
 // openApp wires a server from its configuration. notice receives the one-line
 // message that the sandbox was chosen for lack of credentials (nil: say nothing).
+// The server answers initialize at once and registers its tools in the background.
 func openApp(cfg serverConfig, lookup env, logger *slog.Logger, notice io.Writer) (*app, error) {
 	t, err := openTenant(cfg, lookup, logger, notice)
 	if err != nil {
@@ -101,16 +66,16 @@ func openApp(cfg serverConfig, lookup env, logger *slog.Logger, notice io.Writer
 		_ = t.Close(context.Background())
 		return nil, err
 	}
-	var opts []server.ServerOption
-	if cfg.ValidateOutput {
-		opts = append(opts, server.WithOutputSchemaValidation())
-	}
-	s, ready := startServer(tools.Deps{
-		Client:         t.Client,
-		Guard:          g,
-		Logger:         logger,
-		CompleteStatus: cfg.CompleteStatus,
-	}, opts...)
+	s, ready := server.Start(server.Config{
+		Version: version(),
+		Deps: tools.Deps{
+			Client:         t.Client,
+			Guard:          g,
+			Logger:         logger,
+			CompleteStatus: cfg.CompleteStatus,
+		},
+		ValidateOutput: cfg.ValidateOutput,
+	})
 	return &app{Server: s, Tenant: t, Guard: g, Logger: logger, audit: audit, ready: ready}, nil
 }
 

@@ -1,0 +1,83 @@
+// Package server builds the autotask-mcp MCP server and serves it: the server's options, the
+// registration of its tools and resources, and the stdio, Streamable HTTP and SSE transports with
+// their access policy, limits and sessions. The binary, the tests' environment and the benchmarks
+// all build their server with New or Start, so what they test and measure is what ships.
+package server
+
+import (
+	mcpserver "github.com/mark3labs/mcp-go/server"
+
+	"github.com/autotask-mcp/autotask-mcp/resources"
+	"github.com/autotask-mcp/autotask-mcp/tools"
+)
+
+// Name is the server's name in the answer to initialize.
+const Name = "autotask-mcp"
+
+// Config is what a server is built from.
+type Config struct {
+	// Version is the server's version in the answer to initialize; "" means "dev".
+	Version string
+	// Deps are what the tools need; Deps.Server is set to the new server, which the tools
+	// use for elicitation and progress.
+	Deps tools.Deps
+	// ValidateOutput checks every structured tool result against its tool's output schema,
+	// turning a mismatch into an isError result. It costs time on each call, so the binary
+	// leaves it to --validate-output; tests turn it on.
+	ValidateOutput bool
+	// Register adds the tools and resources; nil registers every tool and resource the
+	// guard in Deps allows. Tests that offer a different set pass their own.
+	Register func(s *mcpserver.MCPServer, deps tools.Deps)
+	// Options are added after the server's own, so one of them that sets the same thing wins.
+	Options []mcpserver.ServerOption
+}
+
+// New builds the server and returns once every tool and resource is registered.
+func New(cfg Config) *mcpserver.MCPServer {
+	s, ready := Start(cfg)
+	<-ready
+	return s
+}
+
+// Start returns the server at once and registers the tools and resources in the
+// background; ready closes when they are in. Every request but initialize and ping waits
+// for it, so nothing can see a partial tool list. Building the tools' schemas is the
+// costliest part of a start, and a client's initialize should not wait for it.
+func Start(cfg Config) (s *mcpserver.MCPServer, ready <-chan struct{}) {
+	registered := make(chan struct{})
+	opts := []mcpserver.ServerOption{
+		mcpserver.WithToolCapabilities(false),
+		mcpserver.WithResourceCapabilities(false, false),
+		mcpserver.WithInstructions(tools.Instructions),
+		mcpserver.WithRecovery(),
+		mcpserver.WithResourceRecovery(),
+		mcpserver.WithLogging(),
+		mcpserver.WithElicitation(),
+		mcpserver.WithHooks(requestHooks(registered)),
+	}
+	if cfg.ValidateOutput {
+		opts = append(opts, mcpserver.WithOutputSchemaValidation())
+	}
+	version := cfg.Version
+	if version == "" {
+		version = "dev"
+	}
+	s = mcpserver.NewMCPServer(Name, version, append(opts, cfg.Options...)...)
+	register := cfg.Register
+	if register == nil {
+		register = registerAll
+	}
+	deps := cfg.Deps
+	deps.Server = s
+	go func() {
+		defer close(registered)
+		register(s, deps)
+	}()
+	return s, registered
+}
+
+// registerAll adds every tool the guard allows, and every resource.
+func registerAll(s *mcpserver.MCPServer, deps tools.Deps) {
+	tools.Register(s, deps)
+	resources.Register(s, deps)
+}
