@@ -121,14 +121,3 @@ func publishView(noteMD *autotask.Metadata, v any) string {
 // noteWrites are what add_ticket_note writes, for the allow list: a note is the ticket's, so
 // "Tickets" allows it, and "TicketNotes" allows notes without allowing ticket changes.
 var noteWrites = []string{"Tickets", "TicketNotes"}
-
-// noteBinding is the note as the guard binds and audits it: without the ticket id, which is the record.
-func noteBinding(body autotask.Record) map[string]any {
-	out := make(map[string]any, len(body))
-	for k, v := range body {
-		if k != "ticketID" {
-			out[k] = v
-		}
-	}
-	return out
-}
