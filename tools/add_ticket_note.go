@@ -70,15 +70,9 @@ func addTicketNote(ctx context.Context, deps Deps, in addTicketNoteInput) (*mcp.
 	path := fmt.Sprintf("Tickets/%d/Notes", id)
 	visibility := fmt.Sprintf("type %s, visible to: %s", pickLabel(noteMD, "noteType", body["noteType"]), pickLabel(noteMD, "publish", body["publish"]))
 	if in.DryRun {
-		i := r.plan("add note", "POST "+path)
+		r.planDryRun("add note", "POST "+path)
 		r.out.Requests = []plannedRequest{{Method: "POST", Path: path, Body: body}}
-		r.out.Steps[i].Detail = "not sent: dry run"
-		r.out.NeedsConfirmation = deps.Guard.NeedsConfirmation(r.w)
-		summary := fmt.Sprintf("Dry run: nothing sent. The note (%s) would be added to %s.", visibility, ticketName(fresh, id))
-		if r.out.NeedsConfirmation {
-			summary += " Adding it needs the person's confirmation (" + decisionWords(deps.Guard.Decisions(r.w)) + ")."
-		}
-		return r.finish(ctx, outcomeDryRun, summary)
+		return r.finishDryRun(ctx, fmt.Sprintf("Dry run: nothing sent. The note (%s) would be added to %s.", visibility, ticketName(fresh, id)), "Adding")
 	}
 	msg := confirmMessage("Add a note to", fresh.String("ticketNumber"), fresh.String("title"), id, nil, noteConfirmLines(noteMD, body))
 	fresh, res, stop, err := r.confirmThen(ctx, deps, fresh, in.Confirm, msg)

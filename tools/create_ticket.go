@@ -124,15 +124,9 @@ func createTicket(ctx context.Context, deps Deps, in createTicketInput) (*mcp.Ca
 	decisions := deps.Guard.Decisions(r.w)
 
 	if in.DryRun {
-		i := r.plan("create ticket", "POST Tickets")
+		r.planDryRun("create ticket", "POST Tickets")
 		r.out.Requests = []plannedRequest{{Method: "POST", Path: "Tickets", Body: body}}
-		r.out.Steps[i].Detail = "not sent: dry run"
-		r.out.NeedsConfirmation = deps.Guard.NeedsConfirmation(r.w)
-		summary := "Dry run: nothing sent. The ticket would be created " + whose + "."
-		if r.out.NeedsConfirmation {
-			summary += " Creating it needs the person's confirmation (" + decisionWords(decisions) + ")."
-		}
-		return r.finish(ctx, outcomeDryRun, summary)
+		return r.finishDryRun(ctx, "Dry run: nothing sent. The ticket would be created "+whose+".", "Creating")
 	}
 	msg := createConfirmMessage(r, whose, in.Title, decisions)
 	c, err := confirmWrite(ctx, deps, r.w, guard.CreateVersion, in.Confirm, msg)
@@ -158,7 +152,7 @@ func createTicket(ctx context.Context, deps Deps, in createTicketInput) (*mcp.Ca
 	j := r.step("read the new ticket", fmt.Sprintf("GET Tickets/%d", id), stepDone, "")
 	created, err := deps.Client.GetTicket(ctx, id)
 	if err != nil {
-		r.out.Steps[j].Status, r.out.Steps[j].Detail = stepFailed, "its number is not known yet; get_ticket shows it"
+		r.failStep(j, "its number is not known yet; get_ticket shows it")
 		// Without the created ticket as the API holds it, its version is unknown: the guard refuses
 		// this session's writes to it until it reads it.
 		r.wrote(body.WithChanges(autotask.Changes{Fields: map[string]any{"id": id}}), nil)

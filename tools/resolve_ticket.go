@@ -92,7 +92,7 @@ func resolveTicket(ctx context.Context, deps Deps, in resolveTicketInput) (*mcp.
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	if err := r.decideStatus(ctx, &p, fresh, in.Complete == nil || *in.Complete); err != nil {
+	if err := p.decideStatus(ctx, r, fresh, in.Complete == nil || *in.Complete); err != nil {
 		return r.fail(ctx, err)
 	}
 	p.setText = !sameValue(f.DataType, fresh[f.Name], text)
@@ -122,7 +122,7 @@ func resolveTicket(ctx context.Context, deps Deps, in resolveTicketInput) (*mcp.
 	r.out.Changes = r.changeViews(all)
 
 	if in.DryRun {
-		return r.dryRunResolve(ctx, p, fresh)
+		return p.dryRun(ctx, r, fresh)
 	}
 	if len(r.w.Changes) == 0 {
 		return r.finish(ctx, outcomeUnchanged, fmt.Sprintf("Nothing to do: %s already has this resolution and its status stays.", ticketName(fresh, id)))
@@ -137,13 +137,13 @@ func resolveTicket(ctx context.Context, deps Deps, in resolveTicketInput) (*mcp.
 	if stop {
 		return res, err
 	}
-	return r.applyResolve(ctx, p, fresh)
+	return p.apply(ctx, r, fresh)
 }
 
 // decideStatus sets p.status: the Complete status when asked for, not already set, and no time
 // entries are logged (seed 003 §6, §9). Counting needs no confirmation; it decides whether one is
 // needed, so it comes before anything is written.
-func (r *writeRun) decideStatus(ctx context.Context, p *resolvePlan, fresh autotask.Record, complete bool) error {
+func (p *resolvePlan) decideStatus(ctx context.Context, r *writeRun, fresh autotask.Record, complete bool) error {
 	current := pickLabel(r.md, "status", fresh["status"])
 	if !complete {
 		r.out.Notes = append(r.out.Notes, fmt.Sprintf("complete is false: the status stays %s.", current))
@@ -160,10 +160,10 @@ func (r *writeRun) decideStatus(ctx context.Context, p *resolvePlan, fresh autot
 	i := r.step("count time entries", "POST TimeEntries/query/count", stepDone, "")
 	n, err := r.deps.Client.CountTimeEntries(ctx, r.w.ID)
 	if err != nil {
-		r.out.Steps[i].Status = stepFailed
+		r.failStep(i, "")
 		return err
 	}
-	r.out.Steps[i].Detail = fmt.Sprintf("%d time entries", n)
+	r.detail(i, fmt.Sprintf("%d time entries", n))
 	if n > 0 {
 		r.out.Notes = append(r.out.Notes, fmt.Sprintf(
 			"The status stays %s: %d time entries are logged on the ticket, and resolve_ticket completes only tickets without time entries (the time may still need review or billing). If the person wants it completed anyway, change status with update_ticket.", current, n))
@@ -174,33 +174,29 @@ func (r *writeRun) decideStatus(ctx context.Context, p *resolvePlan, fresh autot
 	return nil
 }
 
-func (r *writeRun) dryRunResolve(ctx context.Context, p resolvePlan, fresh autotask.Record) (*mcp.CallToolResult, error) {
+// dryRun shows the requests apply would send, without sending them.
+func (p resolvePlan) dryRun(ctx context.Context, r *writeRun, fresh autotask.Record) (*mcp.CallToolResult, error) {
 	if p.note != nil {
 		path := fmt.Sprintf("Tickets/%d/Notes", r.w.ID)
 		r.out.Requests = append(r.out.Requests, plannedRequest{Method: "POST", Path: path, Body: p.note})
-		r.step("add note", "POST "+path, stepPlanned, "not sent: dry run")
+		r.planDryRun("add note", "POST "+path)
 	}
 	base := fresh
 	if p.setText {
 		base = fresh.WithChanges(p.resolution)
 		r.out.Requests = append(r.out.Requests, plannedRequest{Method: "PUT", Path: "Tickets", Body: base})
-		r.step("write resolution", "PUT Tickets", stepPlanned, "not sent: dry run")
+		r.planDryRun("write resolution", "PUT Tickets")
 	}
 	if !p.status.IsEmpty() {
 		r.out.Requests = append(r.out.Requests, plannedRequest{Method: "PUT", Path: "Tickets", Body: base.WithChanges(p.status)})
-		r.step("set status", "PUT Tickets", stepPlanned, "not sent: dry run")
+		r.planDryRun("set status", "PUT Tickets")
 	}
-	r.out.NeedsConfirmation = r.deps.Guard.NeedsConfirmation(r.w)
-	summary := fmt.Sprintf("Dry run: nothing sent. %d request(s) would be sent to resolve %s.", len(r.out.Requests), ticketName(fresh, r.w.ID))
-	if r.out.NeedsConfirmation {
-		summary += " Applying it needs the person's confirmation (" + decisionWords(r.deps.Guard.Decisions(r.w)) + ")."
-	}
-	return r.finish(ctx, outcomeDryRun, summary)
+	return r.finishDryRun(ctx, fmt.Sprintf("Dry run: nothing sent. %d request(s) would be sent to resolve %s.", len(r.out.Requests), ticketName(fresh, r.w.ID)), "Applying")
 }
 
-// applyResolve writes in seed 003's order: note, resolution, status. The status PUT is built from the
+// apply writes in the order the ticket contract sets: note, resolution, status. The status PUT is built from the
 // body the resolution PUT sent, with no GET between: that body is the ticket as it now is.
-func (r *writeRun) applyResolve(ctx context.Context, p resolvePlan, fresh autotask.Record) (*mcp.CallToolResult, error) {
+func (p resolvePlan) apply(ctx context.Context, r *writeRun, fresh autotask.Record) (*mcp.CallToolResult, error) {
 	noteStep, textStep, statusStep := -1, -1, -1
 	if p.note != nil {
 		noteStep = r.plan("add note", fmt.Sprintf("POST Tickets/%d/Notes", r.w.ID))
@@ -208,7 +204,7 @@ func (r *writeRun) applyResolve(ctx context.Context, p resolvePlan, fresh autota
 	if p.setText {
 		textStep = r.plan("write resolution", "PUT Tickets")
 	} else {
-		r.step("write resolution", "", stepSkipped, "the ticket already has this resolution")
+		r.skip("write resolution", "the ticket already has this resolution")
 	}
 	if !p.status.IsEmpty() {
 		statusStep = r.plan("set status", "PUT Tickets")

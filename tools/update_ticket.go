@@ -76,13 +76,8 @@ func updateTicket(ctx context.Context, deps Deps, in updateTicketInput) (*mcp.Ca
 
 	if in.DryRun {
 		r.out.Requests = []plannedRequest{{Method: "PUT", Path: "Tickets", Body: fresh.WithChanges(ch)}}
-		r.step("write fields", "PUT Tickets", stepPlanned, "not sent: dry run")
-		r.out.NeedsConfirmation = deps.Guard.NeedsConfirmation(r.w)
-		summary := fmt.Sprintf("Dry run: nothing sent. One PUT would change %s on %s.", changedNames(r.out.Changes), ticketName(fresh, id))
-		if r.out.NeedsConfirmation {
-			summary += " Applying it needs the person's confirmation (" + decisionWords(deps.Guard.Decisions(r.w)) + ")."
-		}
-		return r.finish(ctx, outcomeDryRun, summary)
+		r.planDryRun("write fields", "PUT Tickets")
+		return r.finishDryRun(ctx, fmt.Sprintf("Dry run: nothing sent. One PUT would change %s on %s.", changedNames(r.out.Changes), ticketName(fresh, id)), "Applying")
 	}
 
 	msg := confirmMessage("Change", fresh.String("ticketNumber"), fresh.String("title"), id, r.out.Changes, nil)

@@ -162,20 +162,12 @@ func (r *writeRun) applyConfirmation(ctx context.Context, c confirmation) (stop 
 		return false, nil, nil
 	case confirmDeclined:
 		r.step("confirmation", "", stepDone, "the person chose "+c.action)
-		for i := range r.out.Steps {
-			if r.out.Steps[i].Status == stepPlanned {
-				r.out.Steps[i].Status = stepNotAttempted
-			}
-		}
+		r.abandonPlanned()
 		res, err = r.finish(ctx, outcomeDeclined, fmt.Sprintf("The person chose %s: nothing was changed on the ticket.", c.action))
 		return true, res, err
 	}
 	r.out.Confirmation = c.view
-	for i := range r.out.Steps {
-		if r.out.Steps[i].Status == stepPlanned {
-			r.out.Steps[i].Status = stepNotAttempted
-		}
-	}
+	r.abandonPlanned()
 	detail := "a preview and token were returned"
 	if c.note != "" {
 		detail += "; " + c.note

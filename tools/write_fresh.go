@@ -18,14 +18,14 @@ func (r *writeRun) readFresh(ctx context.Context, name string) (autotask.Record,
 	i := r.step(name, fmt.Sprintf("GET Tickets/%d", r.w.ID), stepDone, "")
 	rec, err := r.deps.Client.GetTicket(ctx, r.w.ID)
 	if err != nil {
-		r.out.Steps[i].Status = stepFailed
+		r.failStep(i, "")
 		if errors.Is(err, autotask.ErrNotFound) {
 			return nil, badArgs("no ticket with id %d; find tickets with query_entity (entity Tickets)", r.w.ID)
 		}
 		return nil, err
 	}
 	if err := r.check(ctx, rec); err != nil {
-		r.out.Steps[i].Detail = "refused by the guard"
+		r.detail(i, "refused by the guard")
 		return nil, err
 	}
 	return rec, nil

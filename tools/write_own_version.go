@@ -32,11 +32,11 @@ func (r *writeRun) settle(ctx context.Context, succeeded bool) {
 		i := r.step("read back", fmt.Sprintf("GET %s/%d", r.w.Entity, r.w.ID), stepDone, "")
 		rec, err := r.deps.Client.GetTicket(ctx, r.w.ID)
 		if err != nil {
-			r.out.Steps[i].Status, r.out.Steps[i].Detail = stepFailed, "its new version is not known"
+			r.failStep(i, "its new version is not known")
 			r.out.Notes = append(r.out.Notes, "The ticket could not be read back after this write: read it again (get_ticket) before changing it again.")
 			r.log.Warn("read-back after an own write failed", "tool", r.w.Tool, "entity", r.w.Entity, "id", r.w.ID, "err", err)
 		} else {
-			r.out.Steps[i].Detail = "its new version, for this session's next write"
+			r.detail(i, "its new version, for this session's next write")
 			after = rec
 		}
 	}

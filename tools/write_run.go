@@ -66,6 +66,16 @@ func (r *writeRun) audit(ctx context.Context, outcome, detail string) {
 	})
 }
 
+// finishDryRun ends a dry run: nothing was sent. The summary says what would be, and whether
+// applying it needs the person's confirmation; verb names the act ("Applying", "Creating").
+func (r *writeRun) finishDryRun(ctx context.Context, summary, verb string) (*mcp.CallToolResult, error) {
+	r.out.NeedsConfirmation = r.deps.Guard.NeedsConfirmation(r.w)
+	if r.out.NeedsConfirmation {
+		summary += " " + verb + " it needs the person's confirmation (" + decisionWords(r.deps.Guard.Decisions(r.w)) + ")."
+	}
+	return r.finish(ctx, outcomeDryRun, summary)
+}
+
 // finish audits the outcome and returns the structured result.
 func (r *writeRun) finish(ctx context.Context, outcome, summary string) (*mcp.CallToolResult, error) {
 	r.settle(ctx, outcome == outcomeApplied)
