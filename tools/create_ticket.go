@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mark3labs/mcp-go/mcp"
-
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/guard"
 	"github.com/autotask-mcp/autotask-mcp/schema"
@@ -45,96 +43,49 @@ var createArgs = []struct{ arg, field string }{
 const companyCandidates = 10
 
 func createTicketTool(deps Deps) Tool {
-	return newTool(deps, definition{
+	return newWriteTool(deps, definition{
 		name:        "create_ticket",
 		title:       "Create a ticket",
 		description: createTicketDescription,
 		input:       schema.Input[createTicketInput](),
 		output:      schema.Output[writeOutput](),
-		write:       true,
 		writes:      []string{"Tickets"},
-	}, func(ctx context.Context, _ mcp.CallToolRequest, in createTicketInput) (*mcp.CallToolResult, error) {
-		return createTicket(ctx, deps, in)
-	})
+	}, createTicket)
 }
 
-func createTicket(ctx context.Context, deps Deps, in createTicketInput) (*mcp.CallToolResult, error) {
-	r := newWriteRun(ctx, deps, "create_ticket", "Tickets", 0)
-	// A new record has nothing to have read and no version to check: the guard's policy (read-only,
-	// allow list) and the audit are what apply.
-	if err := r.policy(); err != nil {
+// target: a new record has nothing to have read and no version to check; the guard's policy
+// (read-only, allow list) and the audit are what apply.
+func (createTicketInput) target() (string, int64, error) { return "Tickets", 0, nil }
+
+func createTicket(ctx context.Context, r *writeRun, in createTicketInput) writeEnd {
+	ch, company, defaults, err := createChanges(ctx, r, in)
+	if err != nil {
 		return r.fail(ctx, err)
 	}
-	if in.Company == nil {
-		return nil, badArgs("company is required: the company id, or its exact name")
-	}
-	if err := requireText("title", in.Title); err != nil {
-		return nil, err
-	}
-	if err := requireText("description", in.Description); err != nil {
-		return nil, err
-	}
-	md, err := deps.Client.Metadata(ctx, "Tickets")
-	if err != nil {
-		return nil, fmt.Errorf("metadata of Tickets: %w", err)
-	}
-	r.md = md
-	named, extra, err := createValues(in)
-	if err != nil {
-		return nil, err
-	}
-	resolver := valueResolver{entity: "Tickets", md: md}
-	ch, err := resolver.resolve(named, nil, "")
-	if err != nil {
-		return nil, err
-	}
-	more, err := resolver.resolve(extra, nil, "fields")
-	if err != nil {
-		return nil, err
-	}
-	for k, v := range more.Fields {
-		ch.Fields[k] = v
-	}
-	for k, v := range more.UDFs {
-		ch.UDFs[k] = v
-	}
-	defaults, err := fillRequired(md, ch)
-	if err != nil {
-		return nil, err
-	}
-	if err := refuseComplete(md, deps.CompleteStatus, ch); err != nil {
-		return nil, err
-	}
-	company, err := resolveCompany(ctx, deps, in.Company.value())
-	if err != nil {
-		return nil, err
-	}
-	ch.Fields["companyID"] = company.ID()
 	body := autotask.Record{}.WithChanges(ch)
 	// The token binds the session, the tool and the exact values to be created: there is no record
 	// and no version yet.
 	r.w.Create = true
 	r.w.Changes = guardChanges(ch)
-	r.w.Defaults = picklistDefaults(md)
+	r.w.Defaults = picklistDefaults(r.md)
 	r.out.Changes = r.changeViews(ch)
 	if len(defaults) > 0 {
 		r.out.Notes = append(r.out.Notes, "Tenant defaults used: "+strings.Join(defaults, ", ")+".")
 	}
 	whose := fmt.Sprintf("for %s (company %d)", truncateRunes(sanitizeText(company.String("companyName")), writeSummaryRunes), company.ID())
-	decisions := deps.Guard.Decisions(r.w)
 
 	if in.DryRun {
 		r.planDryRun("create ticket", "POST Tickets")
 		r.out.Requests = []plannedRequest{{Method: "POST", Path: "Tickets", Body: body}}
 		return r.finishDryRun(ctx, "Dry run: nothing sent. The ticket would be created "+whose+".", "Creating")
 	}
-	msg := createConfirmMessage(r, whose, in.Title, decisions)
-	c, err := confirmWrite(ctx, deps, r.w, guard.CreateVersion, in.Confirm, msg)
+	msg := createConfirmMessage(r, whose, in.Title, r.deps.Guard.Decisions(r.w))
+	c, err := confirmWrite(ctx, r.deps, r.w, guard.CreateVersion, in.Confirm, msg)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	if stop, res, err := r.applyConfirmation(ctx, c); stop {
-		return res, err
+	if stop, end := r.applyConfirmation(ctx, c); stop {
+		return end
 	}
 	i := r.plan("create ticket", "POST Tickets")
 	id, err := r.createTicket(ctx, body)
@@ -147,10 +98,65 @@ func createTicket(ctx context.Context, deps Deps, in createTicketInput) (*mcp.Ca
 	}
 	r.w.ID, r.out.TicketID = id, id
 	r.done(i, fmt.Sprintf("ticket id %d", id))
-	// People know tickets by number, which the create's answer does not carry: one GET gets it, and
-	// the ticket as read counts as read, so the session can go on (add a note) without another.
+	return readCreated(ctx, r, body, whose)
+}
+
+// createChanges checks the arguments and turns them into the ticket's fields, before anything is
+// sent: named arguments and extra fields resolved, required fields filled from the tenant's
+// defaults (named in defaults), the Complete status refused, the company found.
+func createChanges(ctx context.Context, r *writeRun, in createTicketInput) (ch autotask.Changes, company autotask.Record, defaults []string, err error) {
+	if in.Company == nil {
+		return ch, nil, nil, badArgs("company is required: the company id, or its exact name")
+	}
+	if err := requireText("title", in.Title); err != nil {
+		return ch, nil, nil, err
+	}
+	if err := requireText("description", in.Description); err != nil {
+		return ch, nil, nil, err
+	}
+	md, err := r.deps.Client.Metadata(ctx, "Tickets")
+	if err != nil {
+		return ch, nil, nil, fmt.Errorf("metadata of Tickets: %w", err)
+	}
+	r.md = md
+	named, extra, err := createValues(in)
+	if err != nil {
+		return ch, nil, nil, err
+	}
+	resolver := valueResolver{entity: "Tickets", md: md}
+	if ch, err = resolver.resolve(named, nil, ""); err != nil {
+		return ch, nil, nil, err
+	}
+	more, err := resolver.resolve(extra, nil, "fields")
+	if err != nil {
+		return ch, nil, nil, err
+	}
+	for k, v := range more.Fields {
+		ch.Fields[k] = v
+	}
+	for k, v := range more.UDFs {
+		ch.UDFs[k] = v
+	}
+	if defaults, err = fillRequired(md, ch); err != nil {
+		return ch, nil, nil, err
+	}
+	if err := refuseComplete(md, r.deps.CompleteStatus, ch); err != nil {
+		return ch, nil, nil, err
+	}
+	if company, err = resolveCompany(ctx, r.deps, in.Company.value()); err != nil {
+		return ch, nil, nil, err
+	}
+	ch.Fields["companyID"] = company.ID()
+	return ch, company, defaults, nil
+}
+
+// readCreated ends a create that succeeded. People know tickets by number, which the create's
+// answer does not carry: one GET gets it, and the ticket as read counts as read, so the session can
+// go on (add a note) without another.
+func readCreated(ctx context.Context, r *writeRun, body autotask.Record, whose string) writeEnd {
+	id := r.w.ID
 	j := r.step("read the new ticket", fmt.Sprintf("GET Tickets/%d", id), stepDone, "")
-	created, err := deps.Client.GetTicket(ctx, id)
+	created, err := r.deps.Client.GetTicket(ctx, id)
 	if err != nil {
 		r.failStep(j, "its number is not known yet; get_ticket shows it")
 		// Without the created ticket as the API holds it, its version is unknown: the guard refuses
@@ -159,7 +165,7 @@ func createTicket(ctx context.Context, deps Deps, in createTicketInput) (*mcp.Ca
 		r.settle(ctx, false)
 		return r.finish(ctx, outcomeApplied, fmt.Sprintf("Created ticket id %d %s. get_ticket shows its number.", id, whose))
 	}
-	if err := deps.Guard.RecordRead(ctx, r.w.Session, "Tickets", id, map[string]any(created)); err != nil {
+	if err := r.deps.Guard.RecordRead(ctx, r.w.Session, "Tickets", id, map[string]any(created)); err != nil {
 		r.log.Warn("guard: new ticket not recorded as read", "id", id, "err", err)
 	}
 	r.out.TicketNumber = created.String("ticketNumber")

@@ -71,6 +71,12 @@ func (fieldValues) JSONSchema() *jsonschema.Schema {
 // writeSummaryRunes bounds record text quoted in previews and summaries.
 const writeSummaryRunes = 80
 
+// ticketTarget is the target (writeInput) of a write to an existing ticket: Tickets, by ticket_id.
+func ticketTarget(id *int64) (string, int64, error) {
+	n, err := requireTicketID(id)
+	return "Tickets", n, err
+}
+
 func requireTicketID(id *int64) (int64, error) {
 	switch {
 	case id == nil:

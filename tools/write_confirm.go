@@ -126,45 +126,42 @@ func shownValue(v any) string {
 }
 
 // confirmThen asks for the confirmation the write needs (none, elicitation or a token) and
-// records the answer. When the call must stop here (pending or declined) stop is true and res is
-// the call's result. When the person answered through elicitation, fresh is read again: they may
-// have taken minutes, and a PUT of the ticket as it was before would clobber whatever a colleague
-// changed meanwhile.
-func (r *writeRun) confirmThen(ctx context.Context, deps Deps, fresh autotask.Record, token, message string) (_ autotask.Record, res *mcp.CallToolResult, stop bool, err error) {
-	c, err := confirmWrite(ctx, deps, r.w, guard.VersionOf(fresh), token, message)
+// records the answer. When the call must stop here (pending, declined or failed) stop is true and
+// end is how the call ended. When the person answered through elicitation, fresh is read again:
+// they may have taken minutes, and a PUT of the ticket as it was before would clobber whatever a
+// colleague changed meanwhile.
+func (r *writeRun) confirmThen(ctx context.Context, fresh autotask.Record, token, message string) (_ autotask.Record, end writeEnd, stop bool) {
+	c, err := confirmWrite(ctx, r.deps, r.w, guard.VersionOf(fresh), token, message)
 	if err != nil {
-		res, err = r.fail(ctx, err)
-		return nil, res, true, err
+		return nil, r.fail(ctx, err), true
 	}
-	if stop, res, err := r.applyConfirmation(ctx, c); stop {
-		return nil, res, true, err
+	if stop, end := r.applyConfirmation(ctx, c); stop {
+		return nil, end, true
 	}
 	if c.state == confirmedByPerson {
 		if fresh, err = r.readFresh(ctx, "read ticket again after the confirmation"); err != nil {
-			res, err = r.fail(ctx, err)
-			return nil, res, true, err
+			return nil, r.fail(ctx, err), true
 		}
 	}
-	return fresh, nil, false, nil
+	return fresh, writeEnd{}, false
 }
 
 // applyConfirmation turns a confirmation into steps and, when the call must stop here (pending or
-// declined), into the call's result. stop is false when the write may go ahead.
-func (r *writeRun) applyConfirmation(ctx context.Context, c confirmation) (stop bool, res *mcp.CallToolResult, err error) {
+// declined), into the call's end. stop is false when the write may go ahead.
+func (r *writeRun) applyConfirmation(ctx context.Context, c confirmation) (stop bool, end writeEnd) {
 	switch c.state {
 	case confirmNotNeeded:
-		return false, nil, nil
+		return false, writeEnd{}
 	case confirmedByToken:
 		r.step("confirmation", "", stepDone, "confirmed with the token from the preview")
-		return false, nil, nil
+		return false, writeEnd{}
 	case confirmedByPerson:
 		r.step("confirmation", "", stepDone, "the person accepted")
-		return false, nil, nil
+		return false, writeEnd{}
 	case confirmDeclined:
 		r.step("confirmation", "", stepDone, "the person chose "+c.action)
 		r.abandonPlanned()
-		res, err = r.finish(ctx, outcomeDeclined, fmt.Sprintf("The person chose %s: nothing was changed on the ticket.", c.action))
-		return true, res, err
+		return true, r.finish(ctx, outcomeDeclined, fmt.Sprintf("The person chose %s: nothing was changed on the ticket.", c.action))
 	}
 	r.out.Confirmation = c.view
 	r.abandonPlanned()
@@ -173,7 +170,6 @@ func (r *writeRun) applyConfirmation(ctx context.Context, c confirmation) (stop 
 		detail += "; " + c.note
 	}
 	r.step("confirmation", "", stepPlanned, detail)
-	res, err = r.finish(ctx, outcomeConfirmationRequired,
+	return true, r.finish(ctx, outcomeConfirmationRequired,
 		"Nothing was written: this change needs the person's confirmation. Show them confirmation.message; if they agree, repeat the same call with confirm set to the token (it expires at "+c.view.ExpiresAt+").")
-	return true, res, err
 }

@@ -18,7 +18,7 @@ import (
 
 // fail ends the call with an error result that says what went wrong and, above all, what state the
 // record is in: nothing written, partly written (which steps), or possibly written.
-func (r *writeRun) fail(ctx context.Context, err error) (*mcp.CallToolResult, error) {
+func (r *writeRun) fail(ctx context.Context, err error) writeEnd {
 	r.settle(ctx, false)
 	pending := -1
 	for i, s := range r.out.Steps {
@@ -84,7 +84,7 @@ func (r *writeRun) fail(ctx context.Context, err error) (*mcp.CallToolResult, er
 		level = slog.LevelDebug
 	}
 	r.log.Log(ctx, level, "write tool failed", "tool", r.w.Tool, "entity", r.w.Entity, "id", r.w.ID, "err", err)
-	return mcp.NewToolResultError(msg), nil
+	return writeEnd{res: mcp.NewToolResultError(msg)}
 }
 
 func describeDetail(d string) string {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/mark3labs/mcp-go/mcp"
-
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/guard"
 )
@@ -27,6 +25,7 @@ type writeRun struct {
 	// after the record as already read back since the last of them (a lost answer's read-back), if
 	// it was: settled with the guard when the call ends (settle).
 	expected, after autotask.Record
+	ended           bool // finish or fail has run: the audit line is written
 }
 
 func newWriteRun(ctx context.Context, deps Deps, tool, entity string, id int64) *writeRun {
@@ -55,7 +54,9 @@ func (r *writeRun) policy() error {
 	return nil
 }
 
+// audit writes the call's one audit line; finish and fail call it, nothing else does.
 func (r *writeRun) audit(ctx context.Context, outcome, detail string) {
+	r.ended = true
 	if r.deps.Guard == nil {
 		return
 	}
@@ -68,7 +69,7 @@ func (r *writeRun) audit(ctx context.Context, outcome, detail string) {
 
 // finishDryRun ends a dry run: nothing was sent. The summary says what would be, and whether
 // applying it needs the person's confirmation; verb names the act ("Applying", "Creating").
-func (r *writeRun) finishDryRun(ctx context.Context, summary, verb string) (*mcp.CallToolResult, error) {
+func (r *writeRun) finishDryRun(ctx context.Context, summary, verb string) writeEnd {
 	r.out.NeedsConfirmation = r.deps.Guard.NeedsConfirmation(r.w)
 	if r.out.NeedsConfirmation {
 		summary += " " + verb + " it needs the person's confirmation (" + decisionWords(r.deps.Guard.Decisions(r.w)) + ")."
@@ -77,7 +78,7 @@ func (r *writeRun) finishDryRun(ctx context.Context, summary, verb string) (*mcp
 }
 
 // finish audits the outcome and returns the structured result.
-func (r *writeRun) finish(ctx context.Context, outcome, summary string) (*mcp.CallToolResult, error) {
+func (r *writeRun) finish(ctx context.Context, outcome, summary string) writeEnd {
 	r.settle(ctx, outcome == outcomeApplied)
 	r.out.Outcome = outcome
 	auditOutcome := map[string]string{
@@ -93,5 +94,6 @@ func (r *writeRun) finish(ctx context.Context, outcome, summary string) (*mcp.Ca
 	r.out.Untrusted.add("changes", len(r.out.Changes) > 0)
 	r.out.Untrusted.add("requests", len(r.out.Requests) > 0)
 	r.out.Untrusted.add("confirmation", r.out.Confirmation != nil)
-	return structuredResult(r.out)
+	res, err := structuredResult(r.out)
+	return writeEnd{res: res, err: err}
 }
