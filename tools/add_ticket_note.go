@@ -90,15 +90,15 @@ func noteConfirmLines(noteMD *autotask.Metadata, body autotask.Record) []string 
 	}
 	return []string{
 		visibility + ": the customer may see it, and may be e-mailed it",
-		fmt.Sprintf("title: %q", truncateRunes(sanitizeText(body.String("title")), writeSummaryRunes)),
-		fmt.Sprintf("text: %q", truncateRunes(sanitizeText(body.String("description")), writeSummaryRunes)),
+		"title: " + describeValue(body["title"]),
+		"text: " + describeValue(body["description"]),
 	}
 }
 
 func publishView(noteMD *autotask.Metadata, v any) string {
 	f, known := lookupField(noteMD, "publish")
 	view, _ := compactValue(v, f, known, noteMD)
-	return fmt.Sprint(view)
+	return describeValue(view)
 }
 
 // noteWrites are what add_ticket_note writes, for the allow list: a note is the ticket's, so

@@ -91,8 +91,8 @@ func createTicket(ctx context.Context, r *writeRun, in createTicketInput) writeE
 	id, err := r.createTicket(ctx, body)
 	if err != nil {
 		if errors.Is(err, autotask.ErrOutcomeUnknown) {
-			r.hint = fmt.Sprintf("The ticket may exist now: look for it with query_entity (Tickets, title eq %q, companyID eq %d) before creating it again.",
-				truncateRunes(in.Title, writeSummaryRunes), company.ID())
+			r.hint = fmt.Sprintf("The ticket may exist now: look for it with query_entity (Tickets, title eq %s, companyID eq %d) before creating it again.",
+				describeValue(in.Title), company.ID())
 		}
 		return r.fail(ctx, err)
 	}
@@ -177,16 +177,16 @@ func readCreated(ctx context.Context, r *writeRun, body autotask.Record, whose s
 func createConfirmMessage(r *writeRun, whose, title string, decisions []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Create a ticket %s", whose)
-	if title = truncateRunes(sanitizeText(title), writeSummaryRunes); title != "" {
-		fmt.Fprintf(&b, " %q", title)
+	if title != "" {
+		b.WriteString(" " + describeValue(title))
 	}
 	b.WriteString(":")
 	for _, d := range decisions {
 		f, known := lookupField(r.md, d)
 		after, _ := compactValue(r.w.Changes[d], f, known, r.md)
-		fmt.Fprintf(&b, "\n- %s: %s", d, shownValue(shorten(after)))
+		fmt.Fprintf(&b, "\n- %s: %s", d, describeValue(after))
 		if def, _ := compactValue(r.w.Defaults[d], f, known, r.md); def != nil {
-			fmt.Fprintf(&b, " (new tickets get %s unless told otherwise)", shownValue(shorten(def)))
+			fmt.Fprintf(&b, " (new tickets get %s unless told otherwise)", describeValue(def))
 		}
 	}
 	return b.String()
@@ -293,7 +293,7 @@ func resolveCompany(ctx context.Context, deps Deps, ref any) (autotask.Record, e
 		Filter: []autotask.Filter{autotask.Eq("companyName", name)}, IncludeFields: fields, MaxRecords: companyCandidates,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("find company %q: %w", clip(name), err)
+		return nil, fmt.Errorf("find company %s: %w", describeValue(name), err)
 	}
 	var exact []autotask.Record
 	for _, c := range page.Items {
@@ -309,14 +309,14 @@ func resolveCompany(ctx context.Context, deps Deps, ref any) (autotask.Record, e
 			Filter: []autotask.Filter{autotask.Contains("companyName", longestWord(name))}, IncludeFields: fields, MaxRecords: companyCandidates,
 		})
 		if err != nil {
-			return nil, badArgs("no company is named exactly %q; find it with query_entity (entity Companies)", truncateRunes(name, 60))
+			return nil, badArgs("no company is named exactly %s; find it with query_entity (entity Companies)", describeValue(name))
 		}
 		if len(near.Items) == 0 {
-			return nil, badArgs("no company is named exactly %q, and none has %q in its name; find it with query_entity (entity Companies)", clip(name), clip(longestWord(name)))
+			return nil, badArgs("no company is named exactly %s, and none has %s in its name; find it with query_entity (entity Companies)", describeValue(name), describeValue(longestWord(name)))
 		}
-		return nil, badArgs("no company is named exactly %q. Similar: %s. Give the id or the exact name", truncateRunes(name, 60), listCompanies(near.Items))
+		return nil, badArgs("no company is named exactly %s. Similar: %s. Give the id or the exact name", describeValue(name), listCompanies(near.Items))
 	}
-	return nil, badArgs("%d companies are named %q: %s. Give the id", len(exact), truncateRunes(name, 60), listCompanies(exact))
+	return nil, badArgs("%d companies are named %s: %s. Give the id", len(exact), describeValue(name), listCompanies(exact))
 }
 
 func listCompanies(cs []autotask.Record) string {

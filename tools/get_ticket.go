@@ -159,13 +159,13 @@ func checkTicketArgs(in getTicketInput) ([]string, error) {
 	case in.TicketID != nil && *in.TicketID < 1:
 		return nil, badArgs("ticket_id must be a positive integer (got %d)", *in.TicketID)
 	case in.TicketNumber != "" && !ticketNumberPattern.MatchString(strings.TrimSpace(in.TicketNumber)):
-		return nil, badArgs("ticket_number %q is not a ticket number; they look like T20261122.0042 (T, date, dot, sequence). For a numeric id use ticket_id", truncateRunes(in.TicketNumber, 40))
+		return nil, badArgs("ticket_number %s is not a ticket number; they look like T20261122.0042 (T, date, dot, sequence). For a numeric id use ticket_id", describeValue(in.TicketNumber))
 	}
 	var includes []string
 	for i, inc := range in.Include {
 		name := strings.ToLower(strings.TrimSpace(inc))
 		if !slices.Contains(ticketIncludes, name) {
-			return nil, badArgs("include[%d]: unknown include %q; choose from %s", i, truncateRunes(inc, 40), strings.Join(ticketIncludes, ", "))
+			return nil, badArgs("include[%d]: unknown include %s; choose from %s", i, describeValue(inc), strings.Join(ticketIncludes, ", "))
 		}
 		if !slices.Contains(includes, name) {
 			includes = append(includes, name)

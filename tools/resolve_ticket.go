@@ -68,7 +68,7 @@ func resolveTicket(ctx context.Context, r *writeRun, in resolveTicketInput) writ
 
 	var also []string
 	if p.note != nil {
-		also = append(also, fmt.Sprintf("add a note: %q", truncateRunes(sanitizeText(in.Note), writeSummaryRunes)))
+		also = append(also, "add a note: "+describeValue(in.Note))
 	}
 	msg := confirmMessage("Resolve", fresh.String("ticketNumber"), fresh.String("title"), r.w.ID, r.out.Changes, also)
 	fresh, end, stop := r.confirmThen(ctx, fresh, in.Confirm, msg)

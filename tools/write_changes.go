@@ -10,14 +10,15 @@ import (
 // see (changeViews), the change as the guard binds and audits it (guardChanges), and the names
 // summaries use for a ticket and a picklist value.
 
-// pickLabel is the label of a picklist value, for summaries.
+// pickLabel is the label of a picklist value, for summaries; a value without one is shown as
+// values are (describeValue).
 func pickLabel(md *autotask.Metadata, field string, v any) string {
-	if p, ok := md.Picklist(field); ok {
+	if p, ok := md.Picklist(field); ok && v != nil {
 		if l, ok := p.Label(scalarString(v)); ok {
 			return l
 		}
 	}
-	return scalarString(v)
+	return describeValue(v)
 }
 
 // ticketName is how summaries and messages name a ticket: by number when it is known.

@@ -102,27 +102,17 @@ func confirmMessage(verb, number, title string, id int64, changes []changeView, 
 		name = fmt.Sprintf("ticket %s (id %d)", number, id)
 	}
 	fmt.Fprintf(&b, "%s %s", verb, name)
-	if title = truncateRunes(sanitizeText(title), writeSummaryRunes); title != "" {
-		fmt.Fprintf(&b, " %q", title)
+	if title != "" {
+		b.WriteString(" " + describeValue(title))
 	}
 	b.WriteString(":")
 	for _, c := range changes {
-		fmt.Fprintf(&b, "\n- %s: %s -> %s", c.Field, shownValue(c.Before), shownValue(c.After))
+		fmt.Fprintf(&b, "\n- %s: %s -> %s", c.Field, describeValue(c.Before), describeValue(c.After))
 	}
 	for _, a := range also {
 		b.WriteString("\n- " + a)
 	}
 	return b.String()
-}
-
-func shownValue(v any) string {
-	if v == nil {
-		return "(empty)"
-	}
-	if s, ok := v.(string); ok {
-		return fmt.Sprintf("%q", truncateRunes(s, writeSummaryRunes))
-	}
-	return fmt.Sprint(v)
 }
 
 // confirmThen asks for the confirmation the write needs (none, elicitation or a token) and

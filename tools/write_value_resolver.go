@@ -1,10 +1,7 @@
 package tools
 
 import (
-	"encoding/json"
-	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -204,7 +201,7 @@ func (r valueResolver) picklistValue(f autotask.Field, v any, parentValue, where
 			}
 		}
 		if len(children) > 0 {
-			return nil, badArgs("%s: %q is not a %s under %s %s; %s", where, truncateRunes(scalarString(v), 40),
+			return nil, badArgs("%s: %s is not a %s under %s %s; %s", where, describeValue(v),
 				f.Name, f.PicklistParentValueField, parentValue, picklistHint(s, children))
 		}
 	}
@@ -241,7 +238,7 @@ func (r valueResolver) setUDF(out autotask.Changes, name string, v any, where st
 			}
 		}
 		if !found {
-			return badArgs("%s: %q is not a value of user-defined field %s; %s", where, truncateRunes(s, 40), u.Name, picklistHint(s, u.PicklistValues))
+			return badArgs("%s: %s is not a value of user-defined field %s; %s", where, describeValue(s), u.Name, picklistHint(s, u.PicklistValues))
 		}
 		s = value
 	}
@@ -250,18 +247,6 @@ func (r valueResolver) setUDF(out autotask.Changes, name string, v any, where st
 	}
 	out.UDFs[u.Name] = s
 	return nil
-}
-
-func describeValue(v any) string {
-	switch x := v.(type) {
-	case string:
-		return strconv.Quote(truncateRunes(x, 40))
-	case json.Number:
-		return "the number " + x.String()
-	case bool:
-		return fmt.Sprintf("%t", x)
-	}
-	return "an " + jsonValueKind(v)
 }
 
 // udfValue is a UDF's current value on a record.
