@@ -1,5 +1,3 @@
-// Package tools holds the MCP tools of autotask-mcp: one file per tool with its input struct, output
-// struct, description and handler side by side, and one list (All) that registers them all.
 package tools
 
 import (
