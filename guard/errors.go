@@ -3,6 +3,7 @@ package guard
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -59,9 +60,29 @@ func (e *ConflictError) Error() string {
 
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
+// emptyValue is how the error's text shows a value that is not there.
+const emptyValue = "(empty)"
+
+// showValue words a value in the error's text the way the tools layer words every value in its
+// messages (guard must not import tools; a test there holds the two together): nothing (null,
+// blank text, an empty list or object) as (empty), text quoted, anything else as JSON.
 func showValue(v any) string {
-	if v == nil {
-		return "null"
+	switch x := v.(type) {
+	case nil:
+		return emptyValue
+	case string:
+		if strings.TrimSpace(x) == "" {
+			return emptyValue
+		}
+		return strconv.Quote(x)
+	case []any:
+		if len(x) == 0 {
+			return emptyValue
+		}
+	case map[string]any:
+		if len(x) == 0 {
+			return emptyValue
+		}
 	}
 	return string(canonicalJSON(v))
 }

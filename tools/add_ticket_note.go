@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/mark3labs/mcp-go/mcp"
-
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/schema"
 )
@@ -23,42 +21,33 @@ type addTicketNoteInput struct {
 const addTicketNoteDescription = `Add a note to a ticket (POST Tickets/{id}/Notes). Internal and not visible to the customer unless publish says otherwise; a publish other than the tenant's default needs the person's confirmation: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is written until the same call is repeated with confirm set to that token. Read the ticket with get_ticket first in this session. dry_run shows the exact request without sending it.`
 
 func addTicketNoteTool(deps Deps) Tool {
-	return newTool(deps, definition{
+	return newWriteTool(deps, definition{
 		name:        "add_ticket_note",
 		title:       "Add a note to a ticket",
 		description: addTicketNoteDescription,
 		input:       schema.Input[addTicketNoteInput](),
 		output:      schema.Output[writeOutput](),
-		write:       true,
 		writes:      noteWrites,
-	}, func(ctx context.Context, _ mcp.CallToolRequest, in addTicketNoteInput) (*mcp.CallToolResult, error) {
-		return addTicketNote(ctx, deps, in)
-	})
+	}, addTicketNote)
 }
 
-func addTicketNote(ctx context.Context, deps Deps, in addTicketNoteInput) (*mcp.CallToolResult, error) {
-	id, err := requireTicketID(in.TicketID)
-	if err != nil {
-		return nil, err
-	}
-	r := newWriteRun(ctx, deps, "add_ticket_note", "Tickets", id)
-	r.w.Writes = noteWrites
-	if err := r.policy(); err != nil {
+func (in addTicketNoteInput) target() (string, int64, error) { return ticketTarget(in.TicketID) }
+
+func addTicketNote(ctx context.Context, r *writeRun, in addTicketNoteInput) writeEnd {
+	id := r.w.ID
+	if err := requireText("title", in.Title); err != nil {
 		return r.fail(ctx, err)
 	}
-	if err := requireText("title", in.Title); err != nil {
-		return nil, err
-	}
 	if err := requireText("description", in.Description); err != nil {
-		return nil, err
+		return r.fail(ctx, err)
 	}
-	noteMD, err := deps.Client.Metadata(ctx, "TicketNotes")
+	noteMD, err := r.deps.Client.Metadata(ctx, "TicketNotes")
 	if err != nil {
-		return nil, fmt.Errorf("metadata of TicketNotes: %w", err)
+		return r.fail(ctx, fmt.Errorf("metadata of TicketNotes: %w", err))
 	}
 	body, err := noteBody(noteMD, id, in.Title, in.Description, in.NoteType.value(), in.Publish.value())
 	if err != nil {
-		return nil, err
+		return r.fail(ctx, err)
 	}
 	r.w.Changes = map[string]any{"note": noteBinding(body)}
 	r.w.Defaults = noteDefaults(noteMD)
@@ -70,20 +59,14 @@ func addTicketNote(ctx context.Context, deps Deps, in addTicketNoteInput) (*mcp.
 	path := fmt.Sprintf("Tickets/%d/Notes", id)
 	visibility := fmt.Sprintf("type %s, visible to: %s", pickLabel(noteMD, "noteType", body["noteType"]), pickLabel(noteMD, "publish", body["publish"]))
 	if in.DryRun {
-		i := r.plan("add note", "POST "+path)
+		r.planDryRun("add note", "POST "+path)
 		r.out.Requests = []plannedRequest{{Method: "POST", Path: path, Body: body}}
-		r.out.Steps[i].Detail = "not sent: dry run"
-		r.out.NeedsConfirmation = deps.Guard.NeedsConfirmation(r.w)
-		summary := fmt.Sprintf("Dry run: nothing sent. The note (%s) would be added to %s.", visibility, ticketName(fresh, id))
-		if r.out.NeedsConfirmation {
-			summary += " Adding it needs the person's confirmation (" + decisionWords(deps.Guard.Decisions(r.w)) + ")."
-		}
-		return r.finish(ctx, outcomeDryRun, summary)
+		return r.finishDryRun(ctx, fmt.Sprintf("Dry run: nothing sent. The note (%s) would be added to %s.", visibility, ticketName(fresh, id)), "Adding")
 	}
 	msg := confirmMessage("Add a note to", fresh.String("ticketNumber"), fresh.String("title"), id, nil, noteConfirmLines(noteMD, body))
-	fresh, res, stop, err := r.confirmThen(ctx, deps, fresh, in.Confirm, msg)
+	fresh, end, stop := r.confirmThen(ctx, fresh, in.Confirm, msg)
 	if stop {
-		return res, err
+		return end
 	}
 	i := r.plan("add note", "POST "+path)
 	noteID, err := r.addNote(ctx, body)
@@ -107,28 +90,17 @@ func noteConfirmLines(noteMD *autotask.Metadata, body autotask.Record) []string 
 	}
 	return []string{
 		visibility + ": the customer may see it, and may be e-mailed it",
-		fmt.Sprintf("title: %q", truncateRunes(sanitizeText(body.String("title")), writeSummaryRunes)),
-		fmt.Sprintf("text: %q", truncateRunes(sanitizeText(body.String("description")), writeSummaryRunes)),
+		"title: " + describeValue(body["title"]),
+		"text: " + describeValue(body["description"]),
 	}
 }
 
 func publishView(noteMD *autotask.Metadata, v any) string {
 	f, known := lookupField(noteMD, "publish")
 	view, _ := compactValue(v, f, known, noteMD)
-	return fmt.Sprint(view)
+	return describeValue(view)
 }
 
 // noteWrites are what add_ticket_note writes, for the allow list: a note is the ticket's, so
 // "Tickets" allows it, and "TicketNotes" allows notes without allowing ticket changes.
 var noteWrites = []string{"Tickets", "TicketNotes"}
-
-// noteBinding is the note as the guard binds and audits it: without the ticket id, which is the record.
-func noteBinding(body autotask.Record) map[string]any {
-	out := make(map[string]any, len(body))
-	for k, v := range body {
-		if k != "ticketID" {
-			out[k] = v
-		}
-	}
-	return out
-}

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mark3labs/mcp-go/mcp"
-
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/guard"
 	"github.com/autotask-mcp/autotask-mcp/schema"
@@ -45,52 +43,93 @@ var createArgs = []struct{ arg, field string }{
 const companyCandidates = 10
 
 func createTicketTool(deps Deps) Tool {
-	return newTool(deps, definition{
+	return newWriteTool(deps, definition{
 		name:        "create_ticket",
 		title:       "Create a ticket",
 		description: createTicketDescription,
 		input:       schema.Input[createTicketInput](),
 		output:      schema.Output[writeOutput](),
-		write:       true,
 		writes:      []string{"Tickets"},
-	}, func(ctx context.Context, _ mcp.CallToolRequest, in createTicketInput) (*mcp.CallToolResult, error) {
-		return createTicket(ctx, deps, in)
-	})
+	}, createTicket)
 }
 
-func createTicket(ctx context.Context, deps Deps, in createTicketInput) (*mcp.CallToolResult, error) {
-	r := newWriteRun(ctx, deps, "create_ticket", "Tickets", 0)
-	// A new record has nothing to have read and no version to check: the guard's policy (read-only,
-	// allow list) and the audit are what apply.
-	if err := r.policy(); err != nil {
+// target: a new record has nothing to have read and no version to check; the guard's policy
+// (read-only, allow list) and the audit are what apply.
+func (createTicketInput) target() (string, int64, error) { return "Tickets", 0, nil }
+
+func createTicket(ctx context.Context, r *writeRun, in createTicketInput) writeEnd {
+	ch, company, defaults, err := createChanges(ctx, r, in)
+	if err != nil {
 		return r.fail(ctx, err)
 	}
+	body := autotask.Record{}.WithChanges(ch)
+	// The token binds the session, the tool and the exact values to be created: there is no record
+	// and no version yet.
+	r.w.Create = true
+	r.w.Changes = guardChanges(ch)
+	r.w.Defaults = picklistDefaults(r.md)
+	r.out.Changes = r.changeViews(ch)
+	if len(defaults) > 0 {
+		r.out.Notes = append(r.out.Notes, "Tenant defaults used: "+strings.Join(defaults, ", ")+".")
+	}
+	whose := fmt.Sprintf("for %s (company %d)", truncateRunes(sanitizeText(company.String("companyName")), writeSummaryRunes), company.ID())
+
+	if in.DryRun {
+		r.planDryRun("create ticket", "POST Tickets")
+		r.out.Requests = []plannedRequest{{Method: "POST", Path: "Tickets", Body: body}}
+		return r.finishDryRun(ctx, "Dry run: nothing sent. The ticket would be created "+whose+".", "Creating")
+	}
+	msg := createConfirmMessage(r, whose, in.Title, r.deps.Guard.Decisions(r.w))
+	c, err := confirmWrite(ctx, r.deps, r.w, guard.CreateVersion, in.Confirm, msg)
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	if stop, end := r.applyConfirmation(ctx, c); stop {
+		return end
+	}
+	i := r.plan("create ticket", "POST Tickets")
+	id, err := r.createTicket(ctx, body)
+	if err != nil {
+		if errors.Is(err, autotask.ErrOutcomeUnknown) {
+			r.hint = fmt.Sprintf("The ticket may exist now: look for it with query_entity (Tickets, title eq %s, companyID eq %d) before creating it again.",
+				describeValue(in.Title), company.ID())
+		}
+		return r.fail(ctx, err)
+	}
+	r.w.ID, r.out.TicketID = id, id
+	r.done(i, fmt.Sprintf("ticket id %d", id))
+	return readCreated(ctx, r, body, whose)
+}
+
+// createChanges checks the arguments and turns them into the ticket's fields, before anything is
+// sent: named arguments and extra fields resolved, required fields filled from the tenant's
+// defaults (named in defaults), the Complete status refused, the company found.
+func createChanges(ctx context.Context, r *writeRun, in createTicketInput) (ch autotask.Changes, company autotask.Record, defaults []string, err error) {
 	if in.Company == nil {
-		return nil, badArgs("company is required: the company id, or its exact name")
+		return ch, nil, nil, badArgs("company is required: the company id, or its exact name")
 	}
 	if err := requireText("title", in.Title); err != nil {
-		return nil, err
+		return ch, nil, nil, err
 	}
 	if err := requireText("description", in.Description); err != nil {
-		return nil, err
+		return ch, nil, nil, err
 	}
-	md, err := deps.Client.Metadata(ctx, "Tickets")
+	md, err := r.deps.Client.Metadata(ctx, "Tickets")
 	if err != nil {
-		return nil, fmt.Errorf("metadata of Tickets: %w", err)
+		return ch, nil, nil, fmt.Errorf("metadata of Tickets: %w", err)
 	}
 	r.md = md
 	named, extra, err := createValues(in)
 	if err != nil {
-		return nil, err
+		return ch, nil, nil, err
 	}
 	resolver := valueResolver{entity: "Tickets", md: md}
-	ch, err := resolver.resolve(named, nil, "")
-	if err != nil {
-		return nil, err
+	if ch, err = resolver.resolve(named, nil, ""); err != nil {
+		return ch, nil, nil, err
 	}
 	more, err := resolver.resolve(extra, nil, "fields")
 	if err != nil {
-		return nil, err
+		return ch, nil, nil, err
 	}
 	for k, v := range more.Fields {
 		ch.Fields[k] = v
@@ -98,74 +137,35 @@ func createTicket(ctx context.Context, deps Deps, in createTicketInput) (*mcp.Ca
 	for k, v := range more.UDFs {
 		ch.UDFs[k] = v
 	}
-	defaults, err := fillRequired(md, ch)
-	if err != nil {
-		return nil, err
+	if defaults, err = fillRequired(md, ch); err != nil {
+		return ch, nil, nil, err
 	}
-	if err := refuseComplete(md, deps.CompleteStatus, ch); err != nil {
-		return nil, err
+	if err := refuseComplete(md, r.deps.CompleteStatus, ch); err != nil {
+		return ch, nil, nil, err
 	}
-	company, err := resolveCompany(ctx, deps, in.Company.value())
-	if err != nil {
-		return nil, err
+	if company, err = resolveCompany(ctx, r.deps, in.Company.value()); err != nil {
+		return ch, nil, nil, err
 	}
 	ch.Fields["companyID"] = company.ID()
-	body := autotask.Record{}.WithChanges(ch)
-	// The token binds the session, the tool and the exact values to be created: there is no record
-	// and no version yet.
-	r.w.Create = true
-	r.w.Changes = guardChanges(ch)
-	r.w.Defaults = picklistDefaults(md)
-	r.out.Changes = r.changeViews(ch)
-	if len(defaults) > 0 {
-		r.out.Notes = append(r.out.Notes, "Tenant defaults used: "+strings.Join(defaults, ", ")+".")
-	}
-	whose := fmt.Sprintf("for %s (company %d)", truncateRunes(sanitizeText(company.String("companyName")), writeSummaryRunes), company.ID())
-	decisions := deps.Guard.Decisions(r.w)
+	return ch, company, defaults, nil
+}
 
-	if in.DryRun {
-		i := r.plan("create ticket", "POST Tickets")
-		r.out.Requests = []plannedRequest{{Method: "POST", Path: "Tickets", Body: body}}
-		r.out.Steps[i].Detail = "not sent: dry run"
-		r.out.NeedsConfirmation = deps.Guard.NeedsConfirmation(r.w)
-		summary := "Dry run: nothing sent. The ticket would be created " + whose + "."
-		if r.out.NeedsConfirmation {
-			summary += " Creating it needs the person's confirmation (" + decisionWords(decisions) + ")."
-		}
-		return r.finish(ctx, outcomeDryRun, summary)
-	}
-	msg := createConfirmMessage(r, whose, in.Title, decisions)
-	c, err := confirmWrite(ctx, deps, r.w, guard.CreateVersion, in.Confirm, msg)
-	if err != nil {
-		return r.fail(ctx, err)
-	}
-	if stop, res, err := r.applyConfirmation(ctx, c); stop {
-		return res, err
-	}
-	i := r.plan("create ticket", "POST Tickets")
-	id, err := r.createTicket(ctx, body)
-	if err != nil {
-		if errors.Is(err, autotask.ErrOutcomeUnknown) {
-			r.hint = fmt.Sprintf("The ticket may exist now: look for it with query_entity (Tickets, title eq %q, companyID eq %d) before creating it again.",
-				truncateRunes(in.Title, writeSummaryRunes), company.ID())
-		}
-		return r.fail(ctx, err)
-	}
-	r.w.ID, r.out.TicketID = id, id
-	r.done(i, fmt.Sprintf("ticket id %d", id))
-	// People know tickets by number, which the create's answer does not carry: one GET gets it, and
-	// the ticket as read counts as read, so the session can go on (add a note) without another.
+// readCreated ends a create that succeeded. People know tickets by number, which the create's
+// answer does not carry: one GET gets it, and the ticket as read counts as read, so the session can
+// go on (add a note) without another.
+func readCreated(ctx context.Context, r *writeRun, body autotask.Record, whose string) writeEnd {
+	id := r.w.ID
 	j := r.step("read the new ticket", fmt.Sprintf("GET Tickets/%d", id), stepDone, "")
-	created, err := deps.Client.GetTicket(ctx, id)
+	created, err := r.deps.Client.GetTicket(ctx, id)
 	if err != nil {
-		r.out.Steps[j].Status, r.out.Steps[j].Detail = stepFailed, "its number is not known yet; get_ticket shows it"
+		r.failStep(j, "its number is not known yet; get_ticket shows it")
 		// Without the created ticket as the API holds it, its version is unknown: the guard refuses
 		// this session's writes to it until it reads it.
 		r.wrote(body.WithChanges(autotask.Changes{Fields: map[string]any{"id": id}}), nil)
 		r.settle(ctx, false)
 		return r.finish(ctx, outcomeApplied, fmt.Sprintf("Created ticket id %d %s. get_ticket shows its number.", id, whose))
 	}
-	if err := deps.Guard.RecordRead(ctx, r.w.Session, "Tickets", id, map[string]any(created)); err != nil {
+	if err := r.deps.Guard.RecordRead(ctx, r.w.Session, "Tickets", id, map[string]any(created)); err != nil {
 		r.log.Warn("guard: new ticket not recorded as read", "id", id, "err", err)
 	}
 	r.out.TicketNumber = created.String("ticketNumber")
@@ -177,16 +177,16 @@ func createTicket(ctx context.Context, deps Deps, in createTicketInput) (*mcp.Ca
 func createConfirmMessage(r *writeRun, whose, title string, decisions []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Create a ticket %s", whose)
-	if title = truncateRunes(sanitizeText(title), writeSummaryRunes); title != "" {
-		fmt.Fprintf(&b, " %q", title)
+	if title != "" {
+		b.WriteString(" " + describeValue(title))
 	}
 	b.WriteString(":")
 	for _, d := range decisions {
 		f, known := lookupField(r.md, d)
 		after, _ := compactValue(r.w.Changes[d], f, known, r.md)
-		fmt.Fprintf(&b, "\n- %s: %s", d, shownValue(shorten(after)))
+		fmt.Fprintf(&b, "\n- %s: %s", d, describeValue(after))
 		if def, _ := compactValue(r.w.Defaults[d], f, known, r.md); def != nil {
-			fmt.Fprintf(&b, " (new tickets get %s unless told otherwise)", shownValue(shorten(def)))
+			fmt.Fprintf(&b, " (new tickets get %s unless told otherwise)", describeValue(def))
 		}
 	}
 	return b.String()
@@ -293,7 +293,7 @@ func resolveCompany(ctx context.Context, deps Deps, ref any) (autotask.Record, e
 		Filter: []autotask.Filter{autotask.Eq("companyName", name)}, IncludeFields: fields, MaxRecords: companyCandidates,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("find company %q: %w", clip(name), err)
+		return nil, fmt.Errorf("find company %s: %w", describeValue(name), err)
 	}
 	var exact []autotask.Record
 	for _, c := range page.Items {
@@ -309,14 +309,14 @@ func resolveCompany(ctx context.Context, deps Deps, ref any) (autotask.Record, e
 			Filter: []autotask.Filter{autotask.Contains("companyName", longestWord(name))}, IncludeFields: fields, MaxRecords: companyCandidates,
 		})
 		if err != nil {
-			return nil, badArgs("no company is named exactly %q; find it with query_entity (entity Companies)", truncateRunes(name, 60))
+			return nil, badArgs("no company is named exactly %s; find it with query_entity (entity Companies)", describeValue(name))
 		}
 		if len(near.Items) == 0 {
-			return nil, badArgs("no company is named exactly %q, and none has %q in its name; find it with query_entity (entity Companies)", clip(name), clip(longestWord(name)))
+			return nil, badArgs("no company is named exactly %s, and none has %s in its name; find it with query_entity (entity Companies)", describeValue(name), describeValue(longestWord(name)))
 		}
-		return nil, badArgs("no company is named exactly %q. Similar: %s. Give the id or the exact name", truncateRunes(name, 60), listCompanies(near.Items))
+		return nil, badArgs("no company is named exactly %s. Similar: %s. Give the id or the exact name", describeValue(name), listCompanies(near.Items))
 	}
-	return nil, badArgs("%d companies are named %q: %s. Give the id", len(exact), truncateRunes(name, 60), listCompanies(exact))
+	return nil, badArgs("%d companies are named %s: %s. Give the id", len(exact), describeValue(name), listCompanies(exact))
 }
 
 func listCompanies(cs []autotask.Record) string {

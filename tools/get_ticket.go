@@ -2,8 +2,10 @@ package tools
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -157,13 +159,13 @@ func checkTicketArgs(in getTicketInput) ([]string, error) {
 	case in.TicketID != nil && *in.TicketID < 1:
 		return nil, badArgs("ticket_id must be a positive integer (got %d)", *in.TicketID)
 	case in.TicketNumber != "" && !ticketNumberPattern.MatchString(strings.TrimSpace(in.TicketNumber)):
-		return nil, badArgs("ticket_number %q is not a ticket number; they look like T20261122.0042 (T, date, dot, sequence). For a numeric id use ticket_id", truncateRunes(in.TicketNumber, 40))
+		return nil, badArgs("ticket_number %s is not a ticket number; they look like T20261122.0042 (T, date, dot, sequence). For a numeric id use ticket_id", describeValue(in.TicketNumber))
 	}
 	var includes []string
 	for i, inc := range in.Include {
 		name := strings.ToLower(strings.TrimSpace(inc))
 		if !slices.Contains(ticketIncludes, name) {
-			return nil, badArgs("include[%d]: unknown include %q; choose from %s", i, truncateRunes(inc, 40), strings.Join(ticketIncludes, ", "))
+			return nil, badArgs("include[%d]: unknown include %s; choose from %s", i, describeValue(inc), strings.Join(ticketIncludes, ", "))
 		}
 		if !slices.Contains(includes, name) {
 			includes = append(includes, name)
@@ -367,4 +369,39 @@ func knownFields(md *autotask.Metadata, names []string) []string {
 		return nil
 	}
 	return out
+}
+
+// truncateField shortens a string field of a compact record in place.
+func truncateField(item map[string]any, field string, n int) {
+	if s, ok := item[field].(string); ok {
+		item[field] = truncateRunes(s, n)
+	}
+}
+
+// sortNewest orders records by a date field, newest first. The API's dates are ISO 8601 in UTC,
+// so text order is time order; records without the date go last.
+func sortNewest(records []autotask.Record, field string) {
+	slices.SortStableFunc(records, func(a, b autotask.Record) int {
+		return strings.Compare(b.String(field), a.String(field))
+	})
+}
+
+// number reads a numeric field value.
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	}
+	return 0, false
+}
+
+func roundHours(h float64) float64 {
+	return math.Round(h*100) / 100
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/mark3labs/mcp-go/mcp"
-
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/schema"
 )
@@ -25,92 +23,126 @@ const resolveTicketDescription = `Resolve a ticket the way Autotask's contract r
 const noteTitleOnResolve = "Resolution"
 
 func resolveTicketTool(deps Deps) Tool {
-	return newTool(deps, definition{
+	return newWriteTool(deps, definition{
 		name:        "resolve_ticket",
 		title:       "Resolve a ticket",
 		description: resolveTicketDescription,
 		input:       schema.Input[resolveTicketInput](),
 		output:      schema.Output[writeOutput](),
-		write:       true,
 		writes:      []string{"Tickets"},
 		destructive: true,
-	}, func(ctx context.Context, _ mcp.CallToolRequest, in resolveTicketInput) (*mcp.CallToolResult, error) {
-		return resolveTicket(ctx, deps, in)
-	})
+	}, resolveTicket)
 }
+
+func (in resolveTicketInput) target() (string, int64, error) { return ticketTarget(in.TicketID) }
 
 // resolvePlan is what a resolve will do, decided from the fresh ticket before anything is written:
 // the confirmation has to come first, and whether a status change follows depends on the count.
 type resolvePlan struct {
-	note       autotask.Record // nil: no note
-	resolution autotask.Changes
+	field      autotask.Field   // the ticket's resolution field
+	resolution autotask.Changes // the resolution, as the API takes it
+	note       autotask.Record  // nil: no note
 	status     autotask.Changes // empty: the status stays
 	setText    bool             // the resolution differs from the ticket's
 }
 
-func resolveTicket(ctx context.Context, deps Deps, in resolveTicketInput) (*mcp.CallToolResult, error) {
-	id, err := requireTicketID(in.TicketID)
+func resolveTicket(ctx context.Context, r *writeRun, in resolveTicketInput) writeEnd {
+	p, err := newResolvePlan(ctx, r, in)
 	if err != nil {
-		return nil, err
-	}
-	r := newWriteRun(ctx, deps, "resolve_ticket", "Tickets", id)
-	if err := r.policy(); err != nil {
 		return r.fail(ctx, err)
 	}
-	if err := requireText("resolution", in.Resolution); err != nil {
-		return nil, err
-	}
-	md, err := deps.Client.Metadata(ctx, "Tickets")
-	if err != nil {
-		return nil, fmt.Errorf("metadata of Tickets: %w", err)
-	}
-	r.md = md
-	f, ok := md.Field("resolution")
-	if !ok {
-		return nil, fmt.Errorf("the Tickets metadata has no resolution field")
-	}
-	text, err := valueResolver{entity: "Tickets", md: md}.value(f, in.Resolution, "", "resolution")
-	if err != nil {
-		return nil, err
-	}
-	var p resolvePlan
-	p.resolution = autotask.Changes{Fields: map[string]any{f.Name: text}}
-	if in.Note != "" {
-		noteMD, err := deps.Client.Metadata(ctx, "TicketNotes")
-		if err != nil {
-			return nil, fmt.Errorf("metadata of TicketNotes: %w", err)
-		}
-		if p.note, err = noteBody(noteMD, id, noteTitleOnResolve, in.Note, nil, nil); err != nil {
-			return nil, err
-		}
-		// The note takes the tenant's default visibility (internal), which needs no confirmation of
-		// its own; the guard is told the default so that it can tell.
-		r.w.Defaults = noteDefaults(noteMD)
-	}
-
 	fresh, err := r.readFresh(ctx, "read ticket")
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	if err := r.decideStatus(ctx, &p, fresh, in.Complete == nil || *in.Complete); err != nil {
+	if err := p.decide(ctx, r, fresh, in.Complete == nil || *in.Complete); err != nil {
 		return r.fail(ctx, err)
 	}
-	p.setText = !sameValue(f.DataType, fresh[f.Name], text)
-	if p.note != nil && !p.setText && p.status.IsEmpty() {
-		// The ticket is already resolved this way: this is most likely the same call again (a
-		// retry, a replayed token). Its note is added again only if the ticket does not have it.
-		existing, err := r.findSame(ctx, "TicketNotes", p.note, autotask.Eq("ticketID", id), autotask.Eq("title", p.note["title"]))
-		if err != nil {
-			return r.fail(ctx, err)
-		}
-		if len(existing) > 0 {
-			r.out.Notes = append(r.out.Notes, fmt.Sprintf("The ticket already has this resolution note (note %d); it was not added again.", existing[0]))
-			p.note = nil
-		}
+	p.bind(r)
+	if in.DryRun {
+		return p.dryRun(ctx, r, fresh)
 	}
+	if len(r.w.Changes) == 0 {
+		return r.finish(ctx, outcomeUnchanged, fmt.Sprintf("Nothing to do: %s already has this resolution and its status stays.", ticketName(fresh, r.w.ID)))
+	}
+
+	var also []string
+	if p.note != nil {
+		also = append(also, "add a note: "+describeValue(in.Note))
+	}
+	msg := confirmMessage("Resolve", fresh.String("ticketNumber"), fresh.String("title"), r.w.ID, r.out.Changes, also)
+	fresh, end, stop := r.confirmThen(ctx, fresh, in.Confirm, msg)
+	if stop {
+		return end
+	}
+	return p.apply(ctx, r, fresh)
+}
+
+// newResolvePlan checks the arguments against the metadata, before the ticket is read: the
+// resolution as the API takes it, and the note's body when there is one.
+func newResolvePlan(ctx context.Context, r *writeRun, in resolveTicketInput) (resolvePlan, error) {
+	if err := requireText("resolution", in.Resolution); err != nil {
+		return resolvePlan{}, err
+	}
+	md, err := r.deps.Client.Metadata(ctx, "Tickets")
+	if err != nil {
+		return resolvePlan{}, fmt.Errorf("metadata of Tickets: %w", err)
+	}
+	r.md = md
+	f, ok := md.Field("resolution")
+	if !ok {
+		return resolvePlan{}, fmt.Errorf("the Tickets metadata has no resolution field")
+	}
+	text, err := valueResolver{entity: "Tickets", md: md}.value(f, in.Resolution, "", "resolution")
+	if err != nil {
+		return resolvePlan{}, err
+	}
+	p := resolvePlan{field: f, resolution: autotask.Changes{Fields: map[string]any{f.Name: text}}}
+	if in.Note == "" {
+		return p, nil
+	}
+	noteMD, err := r.deps.Client.Metadata(ctx, "TicketNotes")
+	if err != nil {
+		return resolvePlan{}, fmt.Errorf("metadata of TicketNotes: %w", err)
+	}
+	if p.note, err = noteBody(noteMD, r.w.ID, noteTitleOnResolve, in.Note, nil, nil); err != nil {
+		return resolvePlan{}, err
+	}
+	// The note takes the tenant's default visibility (internal), which needs no confirmation of its
+	// own; the guard is told the default so that it can tell.
+	r.w.Defaults = noteDefaults(noteMD)
+	return p, nil
+}
+
+// decide settles the plan against the fresh ticket: whether the status changes (decideStatus),
+// whether the resolution does, and whether the note is already there.
+func (p *resolvePlan) decide(ctx context.Context, r *writeRun, fresh autotask.Record, complete bool) error {
+	if err := p.decideStatus(ctx, r, fresh, complete); err != nil {
+		return err
+	}
+	p.setText = !sameValue(p.field.DataType, fresh[p.field.Name], p.resolution.Fields[p.field.Name])
+	if p.note == nil || p.setText || !p.status.IsEmpty() {
+		return nil
+	}
+	// The ticket is already resolved this way: this is most likely the same call again (a retry, a
+	// replayed token). Its note is added again only if the ticket does not have it.
+	existing, err := r.findSame(ctx, "TicketNotes", p.note, autotask.Eq("ticketID", r.w.ID), autotask.Eq("title", p.note["title"]))
+	if err != nil {
+		return err
+	}
+	if len(existing) > 0 {
+		r.out.Notes = append(r.out.Notes, fmt.Sprintf("The ticket already has this resolution note (note %d); it was not added again.", existing[0]))
+		p.note = nil
+	}
+	return nil
+}
+
+// bind tells the guard (what a token confirms, what the audit shows) and the result what the plan
+// changes.
+func (p resolvePlan) bind(r *writeRun) {
 	all := autotask.Changes{Fields: map[string]any{}}
 	if p.setText {
-		all.Fields[f.Name] = text
+		all.Fields[p.field.Name] = p.resolution.Fields[p.field.Name]
 	}
 	for k, v := range p.status.Fields {
 		all.Fields[k] = v
@@ -120,30 +152,12 @@ func resolveTicket(ctx context.Context, deps Deps, in resolveTicketInput) (*mcp.
 		r.w.Changes["note"] = noteBinding(p.note) // the token confirms this note, not another
 	}
 	r.out.Changes = r.changeViews(all)
-
-	if in.DryRun {
-		return r.dryRunResolve(ctx, p, fresh)
-	}
-	if len(r.w.Changes) == 0 {
-		return r.finish(ctx, outcomeUnchanged, fmt.Sprintf("Nothing to do: %s already has this resolution and its status stays.", ticketName(fresh, id)))
-	}
-
-	var also []string
-	if p.note != nil {
-		also = append(also, fmt.Sprintf("add a note: %q", truncateRunes(sanitizeText(in.Note), writeSummaryRunes)))
-	}
-	msg := confirmMessage("Resolve", fresh.String("ticketNumber"), fresh.String("title"), id, r.out.Changes, also)
-	fresh, res, stop, err := r.confirmThen(ctx, deps, fresh, in.Confirm, msg)
-	if stop {
-		return res, err
-	}
-	return r.applyResolve(ctx, p, fresh)
 }
 
 // decideStatus sets p.status: the Complete status when asked for, not already set, and no time
-// entries are logged (seed 003 §6, §9). Counting needs no confirmation; it decides whether one is
-// needed, so it comes before anything is written.
-func (r *writeRun) decideStatus(ctx context.Context, p *resolvePlan, fresh autotask.Record, complete bool) error {
+// entries are logged (time on a ticket may still need review or billing). Counting needs no
+// confirmation; it decides whether one is needed, so it comes before anything is written.
+func (p *resolvePlan) decideStatus(ctx context.Context, r *writeRun, fresh autotask.Record, complete bool) error {
 	current := pickLabel(r.md, "status", fresh["status"])
 	if !complete {
 		r.out.Notes = append(r.out.Notes, fmt.Sprintf("complete is false: the status stays %s.", current))
@@ -160,10 +174,10 @@ func (r *writeRun) decideStatus(ctx context.Context, p *resolvePlan, fresh autot
 	i := r.step("count time entries", "POST TimeEntries/query/count", stepDone, "")
 	n, err := r.deps.Client.CountTimeEntries(ctx, r.w.ID)
 	if err != nil {
-		r.out.Steps[i].Status = stepFailed
+		r.failStep(i, "")
 		return err
 	}
-	r.out.Steps[i].Detail = fmt.Sprintf("%d time entries", n)
+	r.detail(i, fmt.Sprintf("%d time entries", n))
 	if n > 0 {
 		r.out.Notes = append(r.out.Notes, fmt.Sprintf(
 			"The status stays %s: %d time entries are logged on the ticket, and resolve_ticket completes only tickets without time entries (the time may still need review or billing). If the person wants it completed anyway, change status with update_ticket.", current, n))
@@ -174,33 +188,29 @@ func (r *writeRun) decideStatus(ctx context.Context, p *resolvePlan, fresh autot
 	return nil
 }
 
-func (r *writeRun) dryRunResolve(ctx context.Context, p resolvePlan, fresh autotask.Record) (*mcp.CallToolResult, error) {
+// dryRun shows the requests apply would send, without sending them.
+func (p resolvePlan) dryRun(ctx context.Context, r *writeRun, fresh autotask.Record) writeEnd {
 	if p.note != nil {
 		path := fmt.Sprintf("Tickets/%d/Notes", r.w.ID)
 		r.out.Requests = append(r.out.Requests, plannedRequest{Method: "POST", Path: path, Body: p.note})
-		r.step("add note", "POST "+path, stepPlanned, "not sent: dry run")
+		r.planDryRun("add note", "POST "+path)
 	}
 	base := fresh
 	if p.setText {
 		base = fresh.WithChanges(p.resolution)
 		r.out.Requests = append(r.out.Requests, plannedRequest{Method: "PUT", Path: "Tickets", Body: base})
-		r.step("write resolution", "PUT Tickets", stepPlanned, "not sent: dry run")
+		r.planDryRun("write resolution", "PUT Tickets")
 	}
 	if !p.status.IsEmpty() {
 		r.out.Requests = append(r.out.Requests, plannedRequest{Method: "PUT", Path: "Tickets", Body: base.WithChanges(p.status)})
-		r.step("set status", "PUT Tickets", stepPlanned, "not sent: dry run")
+		r.planDryRun("set status", "PUT Tickets")
 	}
-	r.out.NeedsConfirmation = r.deps.Guard.NeedsConfirmation(r.w)
-	summary := fmt.Sprintf("Dry run: nothing sent. %d request(s) would be sent to resolve %s.", len(r.out.Requests), ticketName(fresh, r.w.ID))
-	if r.out.NeedsConfirmation {
-		summary += " Applying it needs the person's confirmation (" + decisionWords(r.deps.Guard.Decisions(r.w)) + ")."
-	}
-	return r.finish(ctx, outcomeDryRun, summary)
+	return r.finishDryRun(ctx, fmt.Sprintf("Dry run: nothing sent. %d request(s) would be sent to resolve %s.", len(r.out.Requests), ticketName(fresh, r.w.ID)), "Applying")
 }
 
-// applyResolve writes in seed 003's order: note, resolution, status. The status PUT is built from the
+// apply writes in the order the ticket contract sets: note, resolution, status. The status PUT is built from the
 // body the resolution PUT sent, with no GET between: that body is the ticket as it now is.
-func (r *writeRun) applyResolve(ctx context.Context, p resolvePlan, fresh autotask.Record) (*mcp.CallToolResult, error) {
+func (p resolvePlan) apply(ctx context.Context, r *writeRun, fresh autotask.Record) writeEnd {
 	noteStep, textStep, statusStep := -1, -1, -1
 	if p.note != nil {
 		noteStep = r.plan("add note", fmt.Sprintf("POST Tickets/%d/Notes", r.w.ID))
@@ -208,7 +218,7 @@ func (r *writeRun) applyResolve(ctx context.Context, p resolvePlan, fresh autota
 	if p.setText {
 		textStep = r.plan("write resolution", "PUT Tickets")
 	} else {
-		r.step("write resolution", "", stepSkipped, "the ticket already has this resolution")
+		r.skip("write resolution", "the ticket already has this resolution")
 	}
 	if !p.status.IsEmpty() {
 		statusStep = r.plan("set status", "PUT Tickets")

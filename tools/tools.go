@@ -1,5 +1,3 @@
-// Package tools holds the MCP tools of autotask-mcp: one file per tool with its input struct, output
-// struct, description and handler side by side, and one list (All) that registers them all.
 package tools
 
 import (
@@ -118,9 +116,18 @@ func (d definition) tool() mcp.Tool {
 // an isError result worded for the assistant (see toolError).
 type handlerFunc[In any] func(ctx context.Context, req mcp.CallToolRequest, in In) (*mcp.CallToolResult, error)
 
-// newTool ties a definition to a handler, decoding arguments strictly and turning every failure,
-// a panic included, into a tool error: a bad call must never become a protocol error.
+// newTool ties a read tool's definition to its handler. Write tools are built with newWriteTool,
+// which runs them inside a writeRun, so that every one of their calls is audited.
 func newTool[In any](deps Deps, d definition, h handlerFunc[In]) Tool {
+	if d.write {
+		panic("tools: write tool " + d.name + " must be built with newWriteTool")
+	}
+	return buildTool(deps, d, h)
+}
+
+// buildTool ties a definition to a handler, decoding arguments strictly and turning every failure,
+// a panic included, into a tool error: a bad call must never become a protocol error.
+func buildTool[In any](deps Deps, d definition, h handlerFunc[In]) Tool {
 	return Tool{
 		Def:     d.tool(),
 		Write:   d.write,

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mark3labs/mcp-go/mcp"
-
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/schema"
 )
@@ -21,41 +19,33 @@ type updateTicketInput struct {
 const updateTicketDescription = `Change named fields of a ticket: a fresh read, then one PUT of the whole fresh ticket with only these fields changed, so no other field moves. Labels are accepted for picklists, user-defined fields by name. Unknown and read-only fields are refused. Changing status, companyID, the changeApproval fields or co-managed visibility needs the person's confirmation: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is written until the same call is repeated with confirm set to that token. To resolve a ticket use resolve_ticket. Read the ticket with get_ticket first.`
 
 func updateTicketTool(deps Deps) Tool {
-	return newTool(deps, definition{
+	return newWriteTool(deps, definition{
 		name:        "update_ticket",
 		title:       "Update ticket fields",
 		description: updateTicketDescription,
 		input:       schema.Input[updateTicketInput](),
 		output:      schema.Output[writeOutput](),
-		write:       true,
 		writes:      []string{"Tickets"},
 		destructive: true,
-	}, func(ctx context.Context, _ mcp.CallToolRequest, in updateTicketInput) (*mcp.CallToolResult, error) {
-		return updateTicket(ctx, deps, in)
-	})
+	}, updateTicket)
 }
 
-func updateTicket(ctx context.Context, deps Deps, in updateTicketInput) (*mcp.CallToolResult, error) {
-	id, err := requireTicketID(in.TicketID)
-	if err != nil {
-		return nil, err
-	}
-	r := newWriteRun(ctx, deps, "update_ticket", "Tickets", id)
-	if err := r.policy(); err != nil {
-		return r.fail(ctx, err)
-	}
+func (in updateTicketInput) target() (string, int64, error) { return ticketTarget(in.TicketID) }
+
+func updateTicket(ctx context.Context, r *writeRun, in updateTicketInput) writeEnd {
+	id := r.w.ID
 	if len(in.Changes) == 0 {
-		return nil, badArgs("changes is required: an object of field -> new value, e.g. {\"priority\": \"High\"}")
+		return r.fail(ctx, badArgs("changes is required: an object of field -> new value, e.g. {\"priority\": \"High\"}"))
 	}
-	md, err := deps.Client.Metadata(ctx, "Tickets")
+	md, err := r.deps.Client.Metadata(ctx, "Tickets")
 	if err != nil {
-		return nil, fmt.Errorf("metadata of Tickets: %w", err)
+		return r.fail(ctx, fmt.Errorf("metadata of Tickets: %w", err))
 	}
 	r.md = md
 	// Names and values are checked before the fresh read, so a misspelt field costs no request; then
 	// again against the fresh ticket, which a sub-issue type's label may need (its issue type).
 	if _, err := (valueResolver{entity: "Tickets", md: md, deferChildren: true}).resolve(in.Changes, nil, "changes"); err != nil {
-		return nil, err
+		return r.fail(ctx, err)
 	}
 	resolver := valueResolver{entity: "Tickets", md: md}
 
@@ -76,19 +66,14 @@ func updateTicket(ctx context.Context, deps Deps, in updateTicketInput) (*mcp.Ca
 
 	if in.DryRun {
 		r.out.Requests = []plannedRequest{{Method: "PUT", Path: "Tickets", Body: fresh.WithChanges(ch)}}
-		r.step("write fields", "PUT Tickets", stepPlanned, "not sent: dry run")
-		r.out.NeedsConfirmation = deps.Guard.NeedsConfirmation(r.w)
-		summary := fmt.Sprintf("Dry run: nothing sent. One PUT would change %s on %s.", changedNames(r.out.Changes), ticketName(fresh, id))
-		if r.out.NeedsConfirmation {
-			summary += " Applying it needs the person's confirmation (" + decisionWords(deps.Guard.Decisions(r.w)) + ")."
-		}
-		return r.finish(ctx, outcomeDryRun, summary)
+		r.planDryRun("write fields", "PUT Tickets")
+		return r.finishDryRun(ctx, fmt.Sprintf("Dry run: nothing sent. One PUT would change %s on %s.", changedNames(r.out.Changes), ticketName(fresh, id)), "Applying")
 	}
 
 	msg := confirmMessage("Change", fresh.String("ticketNumber"), fresh.String("title"), id, r.out.Changes, nil)
-	fresh, res, stop, err := r.confirmThen(ctx, deps, fresh, in.Confirm, msg)
+	fresh, end, stop := r.confirmThen(ctx, fresh, in.Confirm, msg)
 	if stop {
-		return res, err
+		return end
 	}
 	i := r.plan("write fields", "PUT Tickets")
 	if _, err := r.putTicket(ctx, fresh, ch, "the change"); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 
 	"github.com/invopop/jsonschema"
 )
@@ -69,3 +70,26 @@ func (fieldValues) JSONSchema() *jsonschema.Schema {
 
 // writeSummaryRunes bounds record text quoted in previews and summaries.
 const writeSummaryRunes = 80
+
+// ticketTarget is the target (writeInput) of a write to an existing ticket: Tickets, by ticket_id.
+func ticketTarget(id *int64) (string, int64, error) {
+	n, err := requireTicketID(id)
+	return "Tickets", n, err
+}
+
+func requireTicketID(id *int64) (int64, error) {
+	switch {
+	case id == nil:
+		return 0, badArgs("ticket_id is required: the ticket's numeric id (get_ticket shows it; find tickets with query_entity)")
+	case *id < 1:
+		return 0, badArgs("ticket_id must be a positive integer (got %d)", *id)
+	}
+	return *id, nil
+}
+
+func requireText(arg, s string) error {
+	if strings.TrimSpace(s) == "" {
+		return badArgs("%s is required and must not be empty", arg)
+	}
+	return nil
+}

@@ -24,6 +24,9 @@ type writeCase struct {
 	// status tries to change the status; nil when the tool has no way to (its result is then checked
 	// to have left the status alone).
 	status func(id int64) map[string]any
+	// badValue is a call whose arguments decode but hold a value the tool refuses once the call is a
+	// write (a misspelt field, an unknown picklist label, blank text).
+	badValue func(id int64) map[string]any
 	// noExistingRecord: the tool creates a record, so there is nothing to have read or to have
 	// changed concurrently; the guard's policy and audit still apply (see TestCreateTicket*).
 	noExistingRecord bool
@@ -34,12 +37,16 @@ var writeCases = map[string]writeCase{
 		write: func(id int64) map[string]any {
 			return args("ticket_id", id, "title", "Called the customer", "description", "Left a voicemail.")
 		},
+		badValue: func(id int64) map[string]any {
+			return args("ticket_id", id, "title", "Called the customer", "description", "Left a voicemail.", "note_type", "Carrier pigeon")
+		},
 	},
 	"resolve_ticket": {
 		write: func(id int64) map[string]any {
 			return args("ticket_id", id, "resolution", "Replaced the toner.", "complete", false)
 		},
-		status: func(id int64) map[string]any { return args("ticket_id", id, "resolution", "Replaced the toner.") },
+		status:   func(id int64) map[string]any { return args("ticket_id", id, "resolution", "Replaced the toner.") },
+		badValue: func(id int64) map[string]any { return args("ticket_id", id, "resolution", "  ") },
 	},
 	"update_ticket": {
 		write: func(id int64) map[string]any {
@@ -47,6 +54,9 @@ var writeCases = map[string]writeCase{
 		},
 		status: func(id int64) map[string]any {
 			return args("ticket_id", id, "changes", args("status", "Waiting Customer"))
+		},
+		badValue: func(id int64) map[string]any {
+			return args("ticket_id", id, "changes", args("priorty", "Low"))
 		},
 	},
 	"create_ticket": {
@@ -56,6 +66,9 @@ var writeCases = map[string]writeCase{
 		},
 		status: func(int64) map[string]any {
 			return args("company", 194, "title", "Printer offline", "description", "x", "status", "Complete")
+		},
+		badValue: func(int64) map[string]any {
+			return args("company", 194, "title", "Printer offline", "description", "x", "fields", args("sorce", "Phone"))
 		},
 	},
 }

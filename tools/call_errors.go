@@ -102,23 +102,10 @@ func describeConflict(c *guard.ConflictError) string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			fmt.Fprintf(&b, "%s (%s -> %s)", ch.Field, quoteValue(ch.Before), quoteValue(ch.After))
+			fmt.Fprintf(&b, "%s (%s -> %s)", ch.Field, describeValue(ch.Before), describeValue(ch.After))
 		}
 		b.WriteString(".")
 	}
 	b.WriteString(" Read it again, check the change still makes sense, then repeat.")
 	return b.String()
-}
-
-// quoteValue shows a changed value in an error: record text is third-party, so it is sanitised,
-// shortened and quoted, never left to read as part of the server's own sentence.
-func quoteValue(v any) string {
-	if v == nil {
-		return "empty"
-	}
-	s, ok := v.(string)
-	if !ok {
-		return fmt.Sprint(v)
-	}
-	return fmt.Sprintf("%q", truncateRunes(sanitizeText(s), 60))
 }

@@ -133,7 +133,7 @@ func FuzzToolArguments(f *testing.F) {
 	seeds["update_ticket"] = append(seeds["update_ticket"], fmt.Sprintf(`{"ticket_id":%d,"changes":{"%s":1}}`, ticketID, long))
 	seeds["get_ticket"] = append(seeds["get_ticket"], `{"ticket_number":"`+long+`"}`)
 	// Every tool needs realistic arguments to mutate.
-	testenv.RequireCoversTools(f, "tools/args_fuzz_test.go (the seeds of FuzzToolArguments)", testenv.ToolNames(), slices.Collect(maps.Keys(seeds)))
+	testenv.RequireCoversTools(f, "tools/call_args_fuzz_test.go (the seeds of FuzzToolArguments)", testenv.ToolNames(), slices.Collect(maps.Keys(seeds)))
 	// In tool order, so seed#N names the same call on every run.
 	for i, tl := range all {
 		args := seeds[tl.Def.Name]

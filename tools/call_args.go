@@ -135,14 +135,6 @@ func article(v string) string {
 	return "a " + v
 }
 
-// echoRunes bounds how much of a rejected name or value an error quotes back: enough to recognise
-// it, never a pasted document in the assistant's context (found by FuzzFilterDecoding: an unknown
-// argument name of 10 KB came back whole).
-const echoRunes = 60
-
-// clip shortens a name or value an error quotes back.
-func clip(s string) string { return truncateRunes(s, echoRunes) }
-
 // argError is a mistake in the call's arguments: the assistant can fix it and call again.
 type argError struct{ msg string }
 

@@ -21,7 +21,7 @@ import (
 //   - user-defined fields become one object "udfs": {"Name": "value"} without the empty ones, and
 //     are left out altogether when all are empty;
 //   - every string is sanitised (sanitizeText); a result names the sections that hold free text in
-//     its "untrusted" list, and the text twin fences record JSON in <untrusted> (see result.go).
+//     its "untrusted" list, and the text twin fences record JSON in <untrusted> (see call_result.go).
 
 const (
 	udfSourceKey = "userDefinedFields"

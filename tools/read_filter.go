@@ -319,9 +319,9 @@ func (r filterResolver) scalar(f autotask.Field, v any, at string) (any, error) 
 		for _, m := range match {
 			ids = append(ids, m.Value)
 		}
-		return nil, badArgs("%s: label %q of %s is ambiguous (ids %s); give the id", at, clip(s), f.Name, strings.Join(ids, ", "))
+		return nil, badArgs("%s: label %s of %s is ambiguous (ids %s); give the id", at, describeValue(s), f.Name, strings.Join(ids, ", "))
 	}
-	return nil, badArgs("%s: %q is not a value of %s.%s; %s", at, clip(s), r.entity, f.Name, picklistHint(s, values))
+	return nil, badArgs("%s: %s is not a value of %s.%s; %s", at, describeValue(s), r.entity, f.Name, picklistHint(s, values))
 }
 
 // picklistHint lists the labels when there are few, else the closest ones.

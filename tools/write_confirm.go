@@ -102,12 +102,12 @@ func confirmMessage(verb, number, title string, id int64, changes []changeView, 
 		name = fmt.Sprintf("ticket %s (id %d)", number, id)
 	}
 	fmt.Fprintf(&b, "%s %s", verb, name)
-	if title = truncateRunes(sanitizeText(title), writeSummaryRunes); title != "" {
-		fmt.Fprintf(&b, " %q", title)
+	if title != "" {
+		b.WriteString(" " + describeValue(title))
 	}
 	b.WriteString(":")
 	for _, c := range changes {
-		fmt.Fprintf(&b, "\n- %s: %s -> %s", c.Field, shownValue(c.Before), shownValue(c.After))
+		fmt.Fprintf(&b, "\n- %s: %s -> %s", c.Field, describeValue(c.Before), describeValue(c.After))
 	}
 	for _, a := range also {
 		b.WriteString("\n- " + a)
@@ -115,73 +115,51 @@ func confirmMessage(verb, number, title string, id int64, changes []changeView, 
 	return b.String()
 }
 
-func shownValue(v any) string {
-	if v == nil {
-		return "(empty)"
-	}
-	if s, ok := v.(string); ok {
-		return fmt.Sprintf("%q", truncateRunes(s, writeSummaryRunes))
-	}
-	return fmt.Sprint(v)
-}
-
 // confirmThen asks for the confirmation the write needs (none, elicitation or a token) and
-// records the answer. When the call must stop here (pending or declined) stop is true and res is
-// the call's result. When the person answered through elicitation, fresh is read again: they may
-// have taken minutes, and a PUT of the ticket as it was before would clobber whatever a colleague
-// changed meanwhile.
-func (r *writeRun) confirmThen(ctx context.Context, deps Deps, fresh autotask.Record, token, message string) (_ autotask.Record, res *mcp.CallToolResult, stop bool, err error) {
-	c, err := confirmWrite(ctx, deps, r.w, guard.VersionOf(fresh), token, message)
+// records the answer. When the call must stop here (pending, declined or failed) stop is true and
+// end is how the call ended. When the person answered through elicitation, fresh is read again:
+// they may have taken minutes, and a PUT of the ticket as it was before would clobber whatever a
+// colleague changed meanwhile.
+func (r *writeRun) confirmThen(ctx context.Context, fresh autotask.Record, token, message string) (_ autotask.Record, end writeEnd, stop bool) {
+	c, err := confirmWrite(ctx, r.deps, r.w, guard.VersionOf(fresh), token, message)
 	if err != nil {
-		res, err = r.fail(ctx, err)
-		return nil, res, true, err
+		return nil, r.fail(ctx, err), true
 	}
-	if stop, res, err := r.applyConfirmation(ctx, c); stop {
-		return nil, res, true, err
+	if stop, end := r.applyConfirmation(ctx, c); stop {
+		return nil, end, true
 	}
 	if c.state == confirmedByPerson {
 		if fresh, err = r.readFresh(ctx, "read ticket again after the confirmation"); err != nil {
-			res, err = r.fail(ctx, err)
-			return nil, res, true, err
+			return nil, r.fail(ctx, err), true
 		}
 	}
-	return fresh, nil, false, nil
+	return fresh, writeEnd{}, false
 }
 
 // applyConfirmation turns a confirmation into steps and, when the call must stop here (pending or
-// declined), into the call's result. stop is false when the write may go ahead.
-func (r *writeRun) applyConfirmation(ctx context.Context, c confirmation) (stop bool, res *mcp.CallToolResult, err error) {
+// declined), into the call's end. stop is false when the write may go ahead.
+func (r *writeRun) applyConfirmation(ctx context.Context, c confirmation) (stop bool, end writeEnd) {
 	switch c.state {
 	case confirmNotNeeded:
-		return false, nil, nil
+		return false, writeEnd{}
 	case confirmedByToken:
 		r.step("confirmation", "", stepDone, "confirmed with the token from the preview")
-		return false, nil, nil
+		return false, writeEnd{}
 	case confirmedByPerson:
 		r.step("confirmation", "", stepDone, "the person accepted")
-		return false, nil, nil
+		return false, writeEnd{}
 	case confirmDeclined:
 		r.step("confirmation", "", stepDone, "the person chose "+c.action)
-		for i := range r.out.Steps {
-			if r.out.Steps[i].Status == stepPlanned {
-				r.out.Steps[i].Status = stepNotAttempted
-			}
-		}
-		res, err = r.finish(ctx, outcomeDeclined, fmt.Sprintf("The person chose %s: nothing was changed on the ticket.", c.action))
-		return true, res, err
+		r.abandonPlanned()
+		return true, r.finish(ctx, outcomeDeclined, fmt.Sprintf("The person chose %s: nothing was changed on the ticket.", c.action))
 	}
 	r.out.Confirmation = c.view
-	for i := range r.out.Steps {
-		if r.out.Steps[i].Status == stepPlanned {
-			r.out.Steps[i].Status = stepNotAttempted
-		}
-	}
+	r.abandonPlanned()
 	detail := "a preview and token were returned"
 	if c.note != "" {
 		detail += "; " + c.note
 	}
 	r.step("confirmation", "", stepPlanned, detail)
-	res, err = r.finish(ctx, outcomeConfirmationRequired,
+	return true, r.finish(ctx, outcomeConfirmationRequired,
 		"Nothing was written: this change needs the person's confirmation. Show them confirmation.message; if they agree, repeat the same call with confirm set to the token (it expires at "+c.view.ExpiresAt+").")
-	return true, res, err
 }
