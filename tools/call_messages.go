@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/autotask-mcp/autotask-mcp/internal/sanitize"
 )
 
 // How values and names appear inside the texts every tool writes: errors, confirmations and
@@ -43,7 +45,7 @@ func describeValue(v any) string {
 	case nil:
 		return emptyValue
 	case string:
-		s := sanitizeText(x)
+		s := sanitize.Text(x)
 		if strings.TrimSpace(s) == "" {
 			return emptyValue
 		}
@@ -65,7 +67,7 @@ func describeValue(v any) string {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return truncateRunes(sanitizeText(fmt.Sprint(v)), echoRunes)
+		return truncateRunes(sanitize.Text(fmt.Sprint(v)), echoRunes)
 	}
-	return truncateRunes(sanitizeText(strings.TrimSpace(buf.String())), echoRunes)
+	return truncateRunes(sanitize.Text(strings.TrimSpace(buf.String())), echoRunes)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/guard"
+	"github.com/autotask-mcp/autotask-mcp/internal/sanitize"
 	"github.com/autotask-mcp/autotask-mcp/schema"
 )
 
@@ -72,7 +73,7 @@ func createTicket(ctx context.Context, r *writeRun, in createTicketInput) writeE
 	if len(defaults) > 0 {
 		r.out.Notes = append(r.out.Notes, "Tenant defaults used: "+strings.Join(defaults, ", ")+".")
 	}
-	whose := fmt.Sprintf("for %s (company %d)", truncateRunes(sanitizeText(company.String("companyName")), writeSummaryRunes), company.ID())
+	whose := fmt.Sprintf("for %s (company %d)", truncateRunes(sanitize.Text(company.String("companyName")), writeSummaryRunes), company.ID())
 
 	if in.DryRun {
 		r.planDryRun("create ticket", "POST Tickets")
@@ -322,7 +323,7 @@ func resolveCompany(ctx context.Context, deps Deps, ref any) (autotask.Record, e
 func listCompanies(cs []autotask.Record) string {
 	parts := make([]string, 0, len(cs))
 	for _, c := range cs {
-		s := fmt.Sprintf("%s (id %d)", truncateRunes(sanitizeText(c.String("companyName")), 60), c.ID())
+		s := fmt.Sprintf("%s (id %d)", truncateRunes(sanitize.Text(c.String("companyName")), 60), c.ID())
 		if c.String("isActive") == "false" {
 			s += " inactive"
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
+	"github.com/autotask-mcp/autotask-mcp/internal/sanitize"
 	"github.com/autotask-mcp/autotask-mcp/schema"
 )
 
@@ -176,7 +177,7 @@ func describeField(f autotask.Field, md *autotask.Metadata, withValues bool, lim
 		active = active[:limit]
 	}
 	for _, v := range active {
-		e := picklistEntry{ID: v.Value, Label: sanitizeText(v.Label), Parent: v.ParentValue, Default: v.IsDefaultValue}
+		e := picklistEntry{ID: v.Value, Label: sanitize.Text(v.Label), Parent: v.ParentValue, Default: v.IsDefaultValue}
 		if e.ID == e.Label {
 			e.ID = ""
 		}

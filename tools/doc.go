@@ -25,8 +25,8 @@
 // no empty fields), read_filter.go checks and resolves query filters, read_cursor.go is the
 // stateless query cursor, read_entities.go looks entities up and words what they allow.
 //
-// Shared by reads and writes: api_types.go reads and compares values in the API's types;
-// sanitize.go cleans third-party text.
+// Shared by reads and writes: api_types.go reads and compares values in the API's types.
+// Third-party text is cleaned by package internal/sanitize.
 //
 // The write engine (write_*.go), which every write tool runs on:
 //

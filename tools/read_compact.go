@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
+	"github.com/autotask-mcp/autotask-mcp/internal/sanitize"
 )
 
 // Records come back compact, because every byte costs the assistant's context:
@@ -20,7 +21,7 @@ import (
 //   - reference ids (companyID, contactID, ...) and dates are kept as the API gave them;
 //   - user-defined fields become one object "udfs": {"Name": "value"} without the empty ones, and
 //     are left out altogether when all are empty;
-//   - every string is sanitised (sanitizeText); a result names the sections that hold free text in
+//   - every string is sanitised (sanitize.Text); a result names the sections that hold free text in
 //     its "untrusted" list, and the text twin fences record JSON in <untrusted> (see call_result.go).
 
 const (
@@ -73,7 +74,7 @@ func compactValue(v any, f autotask.Field, known bool, md *autotask.Metadata) (a
 	}
 	switch x := v.(type) {
 	case string:
-		s := sanitizeText(x)
+		s := sanitize.Text(x)
 		if s == "" {
 			return nil, false
 		}
@@ -102,7 +103,7 @@ func compactValue(v any, f autotask.Field, known bool, md *autotask.Metadata) (a
 // labelled is the one place that decides how a picklist value looks to the assistant. A picklist
 // whose values are their own labels (list UDFs store the label text) needs no id.
 func labelled(id any, label string) any {
-	label = sanitizeText(label)
+	label = sanitize.Text(label)
 	key := scalarString(id)
 	if key == label {
 		return label
@@ -148,7 +149,7 @@ func compactUDFs(rec autotask.Record, md *autotask.Metadata) map[string]any {
 			}
 		}
 		if s, ok := u.Value.(string); ok {
-			if s = sanitizeText(s); s != "" {
+			if s = sanitize.Text(s); s != "" {
 				out[u.Name] = s
 			}
 			continue

@@ -1,4 +1,4 @@
-package tools
+package sanitize
 
 import (
 	"regexp"
@@ -72,7 +72,7 @@ func TestSanitizeText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, sanitizeText(tt.in))
+			assert.Equal(t, tt.want, Text(tt.in))
 		})
 	}
 }
@@ -152,7 +152,7 @@ func FuzzSanitizeText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out := sanitizeText(s)
+		out := Text(s)
 		for _, r := range out {
 			if what, bad := mustNotAppearRune(r); bad {
 				t.Fatalf("%U (%s) left in %q", r, what, out)
@@ -161,7 +161,7 @@ func FuzzSanitizeText(f *testing.F) {
 		if m := leftoverMarkup.FindString(out); m != "" {
 			t.Fatalf("markup %q left in %q", m, out)
 		}
-		if again := sanitizeText(out); again != out && len(again) > len(out) {
+		if again := Text(out); again != out && len(again) > len(out) {
 			t.Fatalf("sanitising grew the text: %q -> %q", out, again)
 		}
 	})

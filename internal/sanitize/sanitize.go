@@ -1,4 +1,8 @@
-package tools
+// Package sanitize reduces untrusted text (ticket titles, descriptions, notes: anything someone
+// outside the company can write by emailing the helpdesk) to what a person would see, before it
+// reaches an assistant. It is small on purpose, has no dependencies beyond the standard library, and
+// is fuzzed (FuzzSanitizeText).
+package sanitize
 
 import (
 	"html"
@@ -35,8 +39,8 @@ var (
 	leadingWS  = regexp.MustCompile(`\n +`)
 )
 
-// sanitizeText returns s as plain, visible text.
-func sanitizeText(s string) string {
+// Text returns s as plain, visible text.
+func Text(s string) string {
 	// Invisible characters go first as well as after every decoding, so none can split a tag
 	// ("<\u200bscript>") that only becomes one when it is removed.
 	s = stripInvisible(s)
