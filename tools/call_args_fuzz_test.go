@@ -27,7 +27,7 @@ var brokenResultTexts = []string{"output schema validation failed", "invalid str
 const maxErrorBytes = 2048
 
 // FuzzToolArguments calls every tool with arbitrary JSON arguments through a real MCP session
-// (issue 7 item 2). Whatever arrives, the answer is a tool result with text, never a protocol error
+// (no input an assistant sends may panic the server or break the protocol). Whatever arrives, the answer is a tool result with text, never a protocol error
 // or a panic; a success carries a structured object; and writes obey the guard: the write tools run
 // on a fresh session that has read nothing, so the only write that may reach the tenant is a new
 // ticket from create_ticket, which needs no prior read, and then the result must say it was written.

@@ -50,7 +50,7 @@ func newFuzzClient(tb testing.TB) *autotask.Client {
 }
 
 // FuzzFilterDecoding decodes query_entity's filter argument as the tool does and resolves it against
-// the sandbox's metadata (issue 7 item 2). A refusal must be an argument error the assistant can act
+// the sandbox's metadata. A refusal must be an argument error the assistant can act
 // on; a filter we accept must be one the API accepts too, because the API answers a bad filter with
 // a bare 500 that tells the assistant nothing.
 func FuzzFilterDecoding(f *testing.F) {

@@ -12,7 +12,7 @@ import (
 
 // completeStatus is the tenant's Complete status: the configured id, else the status labelled exactly
 // "Complete". Never a prefix or a near miss: in some tenants "Completed" is another status that does
-// not stamp the resolution dates (seed 003 §5).
+// not stamp the resolution dates (the ticket contract, package autotask).
 func completeStatus(md *autotask.Metadata, configured string) (autotask.PicklistValue, error) {
 	p, ok := md.Picklist("status")
 	if !ok {

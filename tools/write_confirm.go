@@ -13,7 +13,7 @@ import (
 	"github.com/autotask-mcp/autotask-mcp/guard"
 )
 
-// A change the guard marks sensitive (a status change above all: seed 003 forbids changing status
+// A change the guard marks sensitive (a status change above all: status is never changed
 // implicitly) is applied only after the person agreed. A client that declared elicitation is asked
 // directly; any other gets a preview and a signed token, and only a second call carrying the token
 // applies the change. Both roads end in the same place: confirmed, declined, or nothing yet.

@@ -13,7 +13,7 @@ import (
 )
 
 // The requests of a completed resolve_ticket (no time entries, with a note), as the sandbox counts
-// them. Seed 003 allows no fewer than five: GET (every write starts from a fresh ticket), the time
+// them. The ticket contract (package autotask) allows no fewer than five: GET (every write starts from a fresh ticket), the time
 // entry count (it decides the status), the note, the resolution PUT and the status PUT. The guard
 // adds one: the read-back after the last write, which tells the session's next write the version
 // its own writes produced (the API answers a write with the id alone). A count, not a timing:

@@ -157,7 +157,7 @@ func TestResolveTicket(t *testing.T) {
 		readFirst(t, env.MCP, id)
 		env.Sandbox.ResetStats()
 		ok(t, env.Call(t, "resolve_ticket", args("ticket_id", id, "resolution", "Fixed.", "complete", false)))
-		assert.Equal(t, map[string]int{"GET Tickets/{id}": 2, "PUT Tickets": 1}, env.Sandbox.Stats().ByEndpoint, "seed 003 Test 1: no count, one PUT; the fresh GET before it and the guard's read-back after")
+		assert.Equal(t, map[string]int{"GET Tickets/{id}": 2, "PUT Tickets": 1}, env.Sandbox.Stats().ByEndpoint, "a resolution without a status change: no count, one PUT; the fresh GET before it and the guard's read-back after")
 		assert.NotEqual(t, int64(statusComplete), ticketRecord(t, env.Sandbox, id)["status"])
 	})
 	t.Run("already complete: no count, no status PUT", func(t *testing.T) {
