@@ -148,7 +148,7 @@ func (c *Completer) complete(ctx context.Context, kind Kind, prefix string) *mcp
 }
 
 // Values returns the values of kind that begin with prefix (case-insensitively), and whether
-// there are more than it returns.
+// there are more than it returns. The slice may be the cache's own: do not modify it.
 func (c *Completer) Values(ctx context.Context, kind Kind, prefix string) (values []string, more bool, err error) {
 	prefix = strings.TrimSpace(prefix)
 	switch kind {
