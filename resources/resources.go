@@ -18,13 +18,16 @@ import (
 	"github.com/autotask-mcp/autotask-mcp/tools"
 )
 
+// The resource and the resource templates, as resources/list and resources/templates/list
+// give them (completions are asked for by template).
 const (
-	catalogURI           = "autotask://entities"
-	fieldsTemplate       = "autotask://entities/{entity}/fields"
-	ticketTemplate       = "autotask://tickets/{id}"
-	ticketNumberTemplate = "autotask://tickets/by-number/{number}"
-	jsonMIME             = "application/json"
+	CatalogURI           = "autotask://entities"
+	FieldsTemplate       = "autotask://entities/{entity}/fields"
+	TicketTemplate       = "autotask://tickets/{id}"
+	TicketNumberTemplate = "autotask://tickets/by-number/{number}"
 )
+
+const jsonMIME = "application/json"
 
 // Register adds the resources and resource templates to s.
 func Register(s *server.MCPServer, deps tools.Deps) {
@@ -36,19 +39,19 @@ func Register(s *server.MCPServer, deps tools.Deps) {
 	}
 	r := reader{tools: handlers}
 
-	s.AddResource(mcp.NewResource(catalogURI, "Autotask entities",
+	s.AddResource(mcp.NewResource(CatalogURI, "Autotask entities",
 		mcp.WithResourceDescription("Every Autotask entity and what it allows (q=query g=get c=create u=update d=delete)."),
 		mcp.WithMIMEType(jsonMIME),
 	), r.catalog)
-	s.AddResourceTemplate(mcp.NewResourceTemplate(fieldsTemplate, "Fields of an Autotask entity",
+	s.AddResourceTemplate(mcp.NewResourceTemplate(FieldsTemplate, "Fields of an Autotask entity",
 		mcp.WithTemplateDescription("An entity's fields and user-defined fields: type, required, read-only, reference, picklist values (long lists cut to 25)."),
 		mcp.WithTemplateMIMEType(jsonMIME),
 	), r.fields)
-	s.AddResourceTemplate(mcp.NewResourceTemplate(ticketTemplate, "Autotask ticket by id",
+	s.AddResourceTemplate(mcp.NewResourceTemplate(TicketTemplate, "Autotask ticket by id",
 		mcp.WithTemplateDescription("One ticket, compact, with picklist labels and the version read (counts as a read before a write)."),
 		mcp.WithTemplateMIMEType(jsonMIME),
 	), r.ticketByID)
-	s.AddResourceTemplate(mcp.NewResourceTemplate(ticketNumberTemplate, "Autotask ticket by number",
+	s.AddResourceTemplate(mcp.NewResourceTemplate(TicketNumberTemplate, "Autotask ticket by number",
 		mcp.WithTemplateDescription("One ticket by its number, e.g. T20261122.0042 (counts as a read before a write)."),
 		mcp.WithTemplateMIMEType(jsonMIME),
 	), r.ticketByNumber)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -116,4 +117,47 @@ func TestTicketResourceRecordsTheRead(t *testing.T) {
 	readJSON(t, env, fmt.Sprintf("autotask://tickets/%d", id))
 	res := env.Call(t, testenv.GuardProbeTool, probe)
 	assert.False(t, res.IsError, testenv.Text(res))
+}
+
+// TestResourceNotFoundCodes pins the JSON-RPC codes a missing resource gets. A URI no
+// resource or template matches is mcp-go's own resource-not-found (-32002). A template read
+// of a missing record is -32603: mcp-go v1.2.1 reports every error a resource handler returns
+// as an internal error, even one wrapping server.ErrResourceNotFound (its handlerError in
+// server/handler_errors.go), so no handler of ours can give the spec's code. When this test
+// fails on an mcp-go upgrade, make the handlers return server.ErrResourceNotFound for a
+// missing record and expect the spec's code here.
+func TestResourceNotFoundCodes(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	bare := server.NewMCPServer("bare", "1", server.WithResourceCapabilities(false, false))
+	bare.AddResourceTemplate(mcp.NewResourceTemplate("test://records/{id}", "record"),
+		func(context.Context, mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+			return nil, fmt.Errorf("record 7: %w", server.ErrResourceNotFound)
+		})
+
+	tests := []struct {
+		name     string
+		s        *server.MCPServer
+		uri      string
+		wantCode int
+	}{
+		{"no template matches", env.Server, "autotask://nothing/here", mcp.RESOURCE_NOT_FOUND},
+		{"missing ticket", env.Server, "autotask://tickets/99999999", mcp.INTERNAL_ERROR},
+		{"handler returns ErrResourceNotFound", bare, "test://records/7", mcp.INTERNAL_ERROR},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg := fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":"resources/read","params":{"uri":%q}}`, tt.uri)
+			raw, err := json.Marshal(tt.s.HandleMessage(context.Background(), json.RawMessage(msg)))
+			require.NoError(t, err)
+			var resp struct {
+				Error *struct {
+					Code    int    `json:"code"`
+					Message string `json:"message"`
+				} `json:"error"`
+			}
+			require.NoError(t, json.Unmarshal(raw, &resp), string(raw))
+			require.NotNil(t, resp.Error, string(raw))
+			assert.Equal(t, tt.wantCode, resp.Error.Code, resp.Error.Message)
+		})
+	}
 }

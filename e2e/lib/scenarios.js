@@ -9,11 +9,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { CALLED_TOOLS, acceptElicitation, brief, declineElicitation, resultText } from './harness.js';
+import { CALLED_TOOLS, REQUEST_TIMEOUT_MS, acceptElicitation, brief, declineElicitation, resultText } from './harness.js';
 
 export const READ_TOOLS = ['describe_fields', 'get_entity', 'get_ticket', 'query_entity'];
 export const WRITE_TOOLS = ['add_ticket_note', 'create_ticket', 'resolve_ticket', 'update_ticket'];
 export const ALL_TOOLS = [...READ_TOOLS, ...WRITE_TOOLS].sort();
+
+// The tools each prompt's text names; the server offers a prompt only when it offers them all.
+export const PROMPT_TOOLS = {
+  company_overview: ['describe_fields', 'get_entity', 'get_ticket', 'query_entity'],
+  draft_resolution: ['get_entity', 'get_ticket', 'resolve_ticket'],
+  my_day: ['describe_fields', 'get_ticket', 'query_entity'],
+  summarize_ticket: ['get_entity', 'get_ticket', 'query_entity'],
+  triage_queue: ['describe_fields', 'get_ticket', 'query_entity', 'update_ticket'],
+};
 
 export const RESOURCE_TEMPLATES = [
   'autotask://entities/{entity}/fields',
@@ -42,6 +51,9 @@ export function defineScenarios(connect) {
       const caps = s.client.getServerCapabilities();
       assert.ok(caps?.tools, `tools capability: ${brief(caps)}`);
       assert.ok(caps?.resources, `resources capability: ${brief(caps)}`);
+      assert.ok(caps?.prompts, `prompts capability: ${brief(caps)}`);
+      assert.ok(caps?.completions, `completions capability: ${brief(caps)}`);
+      assert.equal(caps?.elicitation, undefined, 'elicitation is a client capability, not the server\'s');
       const instructions = s.client.getInstructions();
       assert.ok(instructions && instructions.length > 50, 'server instructions explain the tools');
     });
@@ -299,6 +311,107 @@ export function defineScenarios(connect) {
       await assert.rejects(s.client.readResource({ uri: 'autotask://tickets/999999999' }), /999999999/);
       await assert.rejects(s.client.readResource({ uri: 'autotask://nope' }));
       await s.readJSON('autotask://entities/Companies/fields');
+    });
+  });
+
+  describe('prompts and completions', () => {
+    let s;
+    let ticket;
+    let company;
+    let tech;
+    before(async () => {
+      s = await connect({ elicitation: false });
+      [ticket] = (await s.ok('query_entity', { entity: 'Tickets', limit: 1, fields: ['id', 'ticketNumber'] })).items;
+      [company] = (
+        await s.ok('query_entity', {
+          entity: 'Companies',
+          filter: [{ field: 'isActive', op: 'eq', value: true }, { field: 'id', op: 'gt', value: 0 }],
+          fields: ['id', 'companyName'],
+          limit: 1,
+        })
+      ).items;
+      [tech] = (
+        await s.ok('query_entity', {
+          entity: 'Resources',
+          filter: [{ field: 'isActive', op: 'eq', value: true }, { field: 'email', op: 'endsWith', value: 'northstar-it.example' }],
+          fields: ['id', 'firstName', 'lastName'],
+          limit: 1,
+        })
+      ).items;
+    });
+    after(async () => s?.close());
+
+    it('lists every prompt, each described, with described arguments', async () => {
+      const { prompts } = await s.client.listPrompts();
+      assert.deepEqual(prompts.map((p) => p.name).sort(), Object.keys(PROMPT_TOOLS).sort(),
+        'the server lists other prompts than PROMPT_TOOLS: update it, and these scenarios, in e2e/lib/scenarios.js');
+      for (const p of prompts) {
+        assert.ok(p.description?.length > 30, `${p.name}: description`);
+        for (const a of p.arguments ?? []) assert.ok(a.description?.length > 20, `${p.name} ${a.name}: description`);
+      }
+    });
+
+    it('gets each prompt with arguments, and its text names the right tools and the guard\'s rules', async () => {
+      const cases = {
+        triage_queue: { queue: 'Level I Support' },
+        summarize_ticket: { ticket_number: ticket.ticketNumber },
+        draft_resolution: { ticket_number: ticket.ticketNumber },
+        my_day: { resource: `${tech.firstName} ${tech.lastName}` },
+        company_overview: { company: company.companyName },
+      };
+      const tools = new Set(s.toolNames());
+      for (const [name, args] of Object.entries(cases)) {
+        const res = await s.client.getPrompt({ name, arguments: args }, { timeout: REQUEST_TIMEOUT_MS });
+        assert.equal(res.messages.length, 1, `${name}: one message`);
+        const text = res.messages[0].content.text;
+        assert.equal(typeof text, 'string', `${name}: a text message`);
+        for (const value of Object.values(args)) assert.ok(text.includes(value), `${name}: the text carries ${value}`);
+        const named = [...new Set(text.match(/\b[a-z]+(?:_[a-z]+)+\b/g).filter((w) => tools.has(w)))].sort();
+        assert.deepEqual(named, PROMPT_TOOLS[name], `${name}: the tools its text names`);
+        for (const rule of ['Read before you write', 'confirm', 'untrusted']) assert.ok(text.includes(rule), `${name}: rule ${rule}`);
+      }
+    });
+
+    it('a prompt without its required argument is an error, and the server keeps answering', async () => {
+      await assert.rejects(s.client.getPrompt({ name: 'summarize_ticket', arguments: {} }), /ticket_number/);
+      await s.client.listPrompts();
+    });
+
+    it('completes each kind of value', async () => {
+      const complete = async (ref, name, value) =>
+        (await s.client.complete({ ref, argument: { name, value } }, { timeout: REQUEST_TIMEOUT_MS })).completion;
+      const prompt = (name) => ({ type: 'ref/prompt', name });
+      const template = (uri) => ({ type: 'ref/resource', uri });
+      const startsWith = (values, prefix) =>
+        values.every((v) => v.toLowerCase().startsWith(prefix.toLowerCase()));
+
+      const entities = await complete(template('autotask://entities/{entity}/fields'), 'entity', 'tick');
+      assert.ok(entities.values.includes('Tickets') && startsWith(entities.values, 'tick'), brief(entities));
+
+      const prefix = ticket.ticketNumber.slice(0, 8);
+      for (const [ref, arg] of [
+        [template('autotask://tickets/by-number/{number}'), 'number'],
+        [prompt('summarize_ticket'), 'ticket_number'],
+        [prompt('draft_resolution'), 'ticket_number'],
+      ]) {
+        const numbers = await complete(ref, arg, prefix);
+        assert.ok(numbers.values.length > 0 && numbers.values.length <= 10, brief(numbers));
+        assert.ok(startsWith(numbers.values, prefix), brief(numbers));
+      }
+
+      const queues = await complete(prompt('triage_queue'), 'queue', 'level');
+      assert.deepEqual(queues.values, ['Level I Support', 'Level II Support']);
+
+      const companyPrefix = company.companyName.slice(0, 3);
+      const companies = await complete(prompt('company_overview'), 'company', companyPrefix);
+      assert.ok(companies.values.includes(company.companyName) && startsWith(companies.values, companyPrefix), brief(companies));
+
+      const people = await complete(prompt('my_day'), 'resource', tech.lastName.slice(0, 3));
+      assert.ok(people.values.includes(`${tech.firstName} ${tech.lastName}`), brief(people));
+
+      for (const [ref, arg] of [[prompt('no_such_prompt'), 'queue'], [prompt('triage_queue'), 'colour'], [template('autotask://nope/{x}'), 'x']]) {
+        assert.deepEqual((await complete(ref, arg, 'a')).values, [], `${brief(ref)} ${arg}: nothing, not an error`);
+      }
     });
   });
 

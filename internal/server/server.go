@@ -1,5 +1,5 @@
 // Package server builds the autotask-mcp MCP server and serves it: the server's options, the
-// registration of its tools and resources, and the stdio, Streamable HTTP and SSE transports with
+// registration of its tools, resources and prompts, and the stdio, Streamable HTTP and SSE transports with
 // their access policy, limits and sessions. The binary, the tests' environment and the benchmarks
 // all build their server with New or Start, so what they test and measure is what ships.
 package server
@@ -7,6 +7,7 @@ package server
 import (
 	mcpserver "github.com/mark3labs/mcp-go/server"
 
+	"github.com/autotask-mcp/autotask-mcp/prompts"
 	"github.com/autotask-mcp/autotask-mcp/resources"
 	"github.com/autotask-mcp/autotask-mcp/tools"
 )
@@ -25,34 +26,46 @@ type Config struct {
 	// turning a mismatch into an isError result. It costs time on each call, so the binary
 	// leaves it to --validate-output; tests turn it on.
 	ValidateOutput bool
-	// Register adds the tools and resources; nil registers every tool and resource the
-	// guard in Deps allows. Tests that offer a different set pass their own.
+	// Register adds the tools, resources and prompts; nil registers every tool the guard in
+	// Deps allows, every resource, and every prompt whose tools are offered. Tests that offer
+	// a different set pass their own.
 	Register func(s *mcpserver.MCPServer, deps tools.Deps)
 	// Options are added after the server's own, so one of them that sets the same thing wins.
 	Options []mcpserver.ServerOption
 }
 
-// New builds the server and returns once every tool and resource is registered.
+// New builds the server and returns once every tool, resource and prompt is registered.
 func New(cfg Config) *mcpserver.MCPServer {
 	s, ready := Start(cfg)
 	<-ready
 	return s
 }
 
-// Start returns the server at once and registers the tools and resources in the
+// Start returns the server at once and registers the tools, resources and prompts in the
 // background; ready closes when they are in. Every request but initialize and ping waits
 // for it, so nothing can see a partial tool list. Building the tools' schemas is the
 // costliest part of a start, and a client's initialize should not wait for it.
 func Start(cfg Config) (s *mcpserver.MCPServer, ready <-chan struct{}) {
 	registered := make(chan struct{})
+	completer := prompts.NewCompleter(cfg.Deps.Client, prompts.CompleterOptions{
+		Logger: cfg.Deps.Logger,
+		// s is set below, before any request can arrive.
+		Offered: func(prompt string) bool { _, ok := s.ListPrompts()[prompt]; return ok },
+	})
+	// Every capability is declared here, not by the registration: initialize is answered
+	// before the registration ends. Elicitation is not among them: it is the client's
+	// capability, and asking a client that declared it needs nothing from the server's.
 	opts := []mcpserver.ServerOption{
 		mcpserver.WithToolCapabilities(false),
 		mcpserver.WithResourceCapabilities(false, false),
+		mcpserver.WithPromptCapabilities(false),
+		mcpserver.WithCompletions(),
+		mcpserver.WithPromptCompletionProvider(completer),
+		mcpserver.WithResourceCompletionProvider(completer),
 		mcpserver.WithInstructions(tools.Instructions),
 		mcpserver.WithRecovery(),
 		mcpserver.WithResourceRecovery(),
 		mcpserver.WithLogging(),
-		mcpserver.WithElicitation(),
 		mcpserver.WithHooks(requestHooks(registered)),
 	}
 	if cfg.ValidateOutput {
@@ -76,8 +89,10 @@ func Start(cfg Config) (s *mcpserver.MCPServer, ready <-chan struct{}) {
 	return s, registered
 }
 
-// registerAll adds every tool the guard allows, and every resource.
+// registerAll adds every tool the guard allows, every resource, and every prompt whose
+// tools are among those offered (so after the tools).
 func registerAll(s *mcpserver.MCPServer, deps tools.Deps) {
 	tools.Register(s, deps)
 	resources.Register(s, deps)
+	prompts.Register(s, prompts.Deps{})
 }

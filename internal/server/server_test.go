@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/autotask-mcp/autotask-mcp/prompts"
 	"github.com/autotask-mcp/autotask-mcp/tools"
 )
 
@@ -44,8 +45,9 @@ func TestServerRefusesStatelessProtocol(t *testing.T) {
 	}
 }
 
-// TestNew: New returns with every tool and resource registered, and answers initialize with
-// the server's name, the config's version and every capability the binary offers.
+// TestNew: New returns with every tool, resource and prompt registered, and answers
+// initialize with the server's name, the config's version and every capability the binary
+// offers, and no client capability (elicitation is the client's to declare).
 func TestNew(t *testing.T) {
 	deps := sandboxDeps(t)
 	s := New(Config{Deps: deps})
@@ -53,6 +55,9 @@ func TestNew(t *testing.T) {
 		assert.NotNil(t, s.GetTool(tool.Def.Name), tool.Def.Name)
 	}
 	assert.Contains(t, s.ListResources(), "autotask://entities")
+	for _, p := range prompts.All(prompts.Deps{}) {
+		assert.Contains(t, s.ListPrompts(), p.Def.Name)
+	}
 
 	tests := []struct {
 		name        string
@@ -71,6 +76,10 @@ func TestNew(t *testing.T) {
 			assert.NotNil(t, res.Capabilities.Tools)
 			assert.NotNil(t, res.Capabilities.Resources)
 			assert.NotNil(t, res.Capabilities.Logging)
+			assert.NotNil(t, res.Capabilities.Prompts)
+			assert.NotNil(t, res.Capabilities.Completions)
+			assert.Nil(t, res.Capabilities.Elicitation, "elicitation is a client capability")
+			assert.Nil(t, res.Capabilities.Sampling, "sampling is a client capability")
 			assert.NotEmpty(t, res.Instructions)
 		})
 	}

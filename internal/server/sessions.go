@@ -1,8 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"sync"
 
@@ -64,28 +67,67 @@ func (m *sessionManager) Len() int {
 	return len(m.live)
 }
 
-// requireSession answers a GET (the server's stream to the client) or a DELETE (end the
-// session) that carries no session id with 400, and one whose session is unknown or
-// expired with 404, the client's cue to initialize again. mcp-go leaves both to the
-// transport: it would open a stream that never ends for a GET without a session
-// (minting an id that nothing ever ends) or with a made-up one, and answer a DELETE of
-// an unknown session with 200. Clients of the stateless revision have no sessions, and
-// mcp-go answers their GET and DELETE itself.
+// requireSession answers a request that needs a session and carries no session id with
+// 400, as the Streamable HTTP transport specifies, and a GET (the server's stream to the
+// client) or DELETE (end the session) whose session is unknown or expired with 404, the
+// client's cue to initialize again. Every POST but initialize needs a session: mcp-go
+// would answer one without an id with 404, which tells a client its session expired when
+// it never sent one. mcp-go leaves GET and DELETE to the transport: it would open a stream
+// that never ends for a GET without a session (minting an id that nothing ever ends) or
+// with a made-up one, and answer a DELETE of an unknown session with 200; a POST with an
+// unknown id it answers with 404 itself. Clients of the stateless revision have no
+// sessions, and mcp-go answers them itself.
 func (m *sessionManager) requireSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method != http.MethodGet && r.Method != http.MethodDelete) ||
-			mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) {
+		if mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) {
 			next.ServeHTTP(w, r)
 			return
 		}
 		id := r.Header.Get(mcpserver.HeaderKeySessionID)
-		switch {
-		case id == "":
-			http.Error(w, "bad request: "+r.Method+" needs the "+mcpserver.HeaderKeySessionID+" header that initialize returned", http.StatusBadRequest)
-		case !m.isLive(id):
-			http.Error(w, "not found: unknown or expired session; initialize again", http.StatusNotFound)
+		switch r.Method {
+		case http.MethodGet, http.MethodDelete:
+			switch {
+			case id == "":
+				http.Error(w, "bad request: "+r.Method+" needs the "+mcpserver.HeaderKeySessionID+" header that initialize returned", http.StatusBadRequest)
+			case !m.isLive(id):
+				http.Error(w, "not found: unknown or expired session; initialize again", http.StatusNotFound)
+			default:
+				next.ServeHTTP(w, r)
+			}
+		case http.MethodPost:
+			if id == "" && needsSession(r) {
+				http.Error(w, "bad request: every request but initialize needs the "+mcpserver.HeaderKeySessionID+" header that initialize returned", http.StatusBadRequest)
+				return
+			}
+			next.ServeHTTP(w, r)
 		default:
 			next.ServeHTTP(w, r)
 		}
 	})
+}
+
+// needsSession says whether a POST body is a request or notification of the session
+// revisions other than initialize. The body is read and put back (the access policy has
+// already read it into memory and bounded it). Anything else, a response to the server's
+// own request or a body that is not JSON, is left to mcp-go, which answers it as the
+// protocol says.
+func needsSession(r *http.Request) bool {
+	if r.Body == nil {
+		return false
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	var msg struct {
+		Method mcp.MCPMethod `json:"method"`
+		Params struct {
+			Meta *mcp.Meta `json:"_meta"`
+		} `json:"params"`
+	}
+	if json.Unmarshal(body, &msg) != nil {
+		return false
+	}
+	return msg.Method != "" && msg.Method != mcp.MethodInitialize && !mcp.IsModernProtocol(msg.Params.Meta.ProtocolVersion())
 }

@@ -49,8 +49,9 @@ func openSession(t *testing.T, ctx context.Context, url string) string {
 	return id
 }
 
-// TestStreamNeedsALiveSession: a GET (the server's stream) or DELETE without a session
-// id is a 400, with an unknown one a 404, as the Streamable HTTP transport specifies.
+// TestStreamNeedsALiveSession: a GET (the server's stream), a DELETE, or a POST of any
+// request or notification but initialize without a session id is a 400, with an unknown
+// one a 404, as the Streamable HTTP transport specifies.
 // With a live session, GET opens the stream, and the stream outlives the server's read
 // timeout and write budget while nothing is sent on it.
 func TestStreamNeedsALiveSession(t *testing.T) {
@@ -61,18 +62,27 @@ func TestStreamNeedsALiveSession(t *testing.T) {
 	defer cancel()
 	id := openSession(t, ctx, srv.URL)
 
+	const (
+		listTools   = `{"jsonrpc":"2.0","id":7,"method":"tools/list"}`
+		initialized = `{"jsonrpc":"2.0","method":"notifications/initialized"}`
+	)
 	tests := []struct {
-		name, method, session string
-		want                  int
+		name, method, session, body string
+		want                        int
 	}{
 		{name: "GET without session", method: http.MethodGet, want: http.StatusBadRequest},
 		{name: "GET unknown session", method: http.MethodGet, session: "made-up", want: http.StatusNotFound},
 		{name: "DELETE without session", method: http.MethodDelete, want: http.StatusBadRequest},
 		{name: "DELETE unknown session", method: http.MethodDelete, session: "made-up", want: http.StatusNotFound},
+		{name: "POST request without session", method: http.MethodPost, body: listTools, want: http.StatusBadRequest},
+		{name: "POST notification without session", method: http.MethodPost, body: initialized, want: http.StatusBadRequest},
+		{name: "POST request unknown session", method: http.MethodPost, session: "made-up", body: listTools, want: http.StatusNotFound},
+		{name: "POST request live session", method: http.MethodPost, session: id, body: listTools, want: http.StatusOK},
+		{name: "POST initialize without session", method: http.MethodPost, body: initializeBody, want: http.StatusOK},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := sessionRequest(t, ctx, tc.method, srv.URL, tc.session, "")
+			resp := sessionRequest(t, ctx, tc.method, srv.URL, tc.session, tc.body)
 			resp.Body.Close() // unread: a wrongly opened stream would never end
 			assert.Equal(t, tc.want, resp.StatusCode, "Content-Type %s", resp.Header.Get("Content-Type"))
 		})
