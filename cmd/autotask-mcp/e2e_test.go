@@ -273,11 +273,18 @@ type errorCase struct {
 	args map[string]any
 }
 
-var twoMB = strings.Repeat("x", 2<<20)
+// oversized is a string argument past twice the tools' 64 KiB argument limit: every string
+// argument of every tool is tried with it. One call per transport (specificErrorCases) sends
+// twoMB, to show a message that large crosses each transport and is refused the same way;
+// sending 2 MB for every argument cost minutes under -race and proved nothing more.
+var (
+	oversized = strings.Repeat("x", 128<<10)
+	twoMB     = strings.Repeat("x", 2<<20)
+)
 
 // errorCasesFor builds the argument-error cases from a tool's input schema, so a new
 // tool is covered the moment it is listed: required arguments missing, every argument
-// of the wrong type, every string 2 MB long, every integer negative, and an unknown
+// of the wrong type, every string past the argument limit, every integer negative, and an unknown
 // entity wherever an entity is named.
 func errorCasesFor(tool mcp.Tool) []errorCase {
 	var cases []errorCase
@@ -297,7 +304,7 @@ func errorCasesFor(tool mcp.Tool) []errorCase {
 		switch typ {
 		case "string":
 			wrong = 12345
-			cases = append(cases, errorCase{name: name + " 2MB", tool: tool.Name, args: withValid(tool, name, twoMB)})
+			cases = append(cases, errorCase{name: name + " 128KiB", tool: tool.Name, args: withValid(tool, name, oversized)})
 			if name == "entity" {
 				cases = append(cases, errorCase{name: "entity unknown", tool: tool.Name, args: withValid(tool, name, "NoSuchEntity")})
 			}
@@ -338,6 +345,7 @@ func specificErrorCases() []errorCase {
 		{name: "both id and number", tool: "get_ticket", args: map[string]any{"ticket_id": 1, "ticket_number": "T20240101.0001"}},
 		{name: "unknown ticket id", tool: "get_ticket", args: map[string]any{"ticket_id": 999999999}},
 		{name: "malformed ticket number", tool: "get_ticket", args: map[string]any{"ticket_number": "not-a-ticket"}},
+		{name: "ticket number 2MB", tool: "get_ticket", args: map[string]any{"ticket_number": twoMB}},
 		{name: "unknown include", tool: "get_ticket", args: map[string]any{"ticket_id": 1, "include": []string{"everything"}}},
 		{name: "unknown entity", tool: "get_entity", args: map[string]any{"entity": "NoSuchEntity", "id": 1}},
 		{name: "unknown id", tool: "get_entity", args: map[string]any{"entity": "Companies", "id": 999999999}},
