@@ -35,9 +35,10 @@
 //	write_fail.go            fail: a call that did not complete, worded by what state the record is in
 //	write_steps.go           the steps of a call; tool files change them only through these methods
 //	write_output.go          the one result shape of every write tool
-//	write_args.go            argument types and checks the write tools share (labelOrID, ticket_id)
+//	write_args.go            argument types and checks the write tools share (labelOrID, ticketRef)
 //	write_value_resolver.go  the assistant's field values turned into the API's (valueResolver)
-//	write_fresh.go           the fresh read before a write, and the guard's check of it
+//	write_fresh.go           the fresh read before a write (a ticket number looked up first), and the guard's check of it
+//	write_refusal.go         a write refused for want of a current read shows the record, which counts as read
 //	write_changes.go         a change as the assistant and the person see it, and as the guard binds it
 //	write_decisions.go       what needs the person's confirmation, compared with the tenant's defaults
 //	write_confirm.go         asking for that confirmation: elicitation or a signed token

@@ -10,7 +10,7 @@ import (
 )
 
 type updateTicketInput struct {
-	TicketID *int64      `json:"ticket_id" jsonschema:"required,minimum=1" jsonschema_description:"Ticket id (numeric), as get_ticket shows it. Read the ticket with get_ticket in this session first: writes to a ticket this session has not read, or that changed since, are refused."`
+	ticketRef
 	Changes  fieldValues `json:"changes" jsonschema:"required" jsonschema_description:"Fields to change, by API name (as get_ticket shows them): {\"priority\": \"High\", \"assignedResourceID\": 29682890}. Picklists take the label or the id. User-defined fields by name, directly or grouped: {\"udfs\": {\"Root Cause\": \"Disk full\"}}. null clears a field. Every other field keeps its value."`
 	Confirm  string      `json:"confirm,omitempty" jsonschema_description:"The token from a confirmation_required result, after the person agreed. Omit on the first call."`
 	DryRun   bool        `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
@@ -30,7 +30,6 @@ func updateTicketTool(deps Deps) Tool {
 	}, updateTicket)
 }
 
-func (in updateTicketInput) target() (string, int64, error) { return ticketTarget(in.TicketID) }
 
 func updateTicket(ctx context.Context, r *writeRun, in updateTicketInput) writeEnd {
 	id := r.w.ID
