@@ -31,7 +31,6 @@ func addTicketNoteTool(deps Deps) Tool {
 	}, addTicketNote)
 }
 
-
 func addTicketNote(ctx context.Context, r *writeRun, in addTicketNoteInput) writeEnd {
 	id := r.w.ID
 	if err := requireText("title", in.Title); err != nil {

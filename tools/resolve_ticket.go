@@ -34,7 +34,6 @@ func resolveTicketTool(deps Deps) Tool {
 	}, resolveTicket)
 }
 
-
 // resolvePlan is what a resolve will do, decided from the fresh ticket before anything is written:
 // the confirmation has to come first, and whether a status change follows depends on the count.
 type resolvePlan struct {
