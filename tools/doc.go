@@ -9,7 +9,7 @@
 //
 // Write tools, one file each, named after the tool; each goes through the guard:
 //
-//	add_ticket_note.go  update_ticket.go  resolve_ticket.go  create_ticket.go
+//	add_ticket_note.go  update_ticket.go  resolve_ticket.go  create_ticket.go  log_time.go
 //
 // The registry: tools.go holds Deps, Tool, the one list of constructors behind All and Register,
 // and the definition every tool fills in (newTool builds a read tool); instructions.go is what the
@@ -45,6 +45,7 @@
 //	write_readback.go        a write whose answer was lost, settled by reading it back
 //	write_own_version.go     the version this call's writes left, told to the guard
 //	write_note.go            the ticket note add_ticket_note and resolve_ticket write
+//	write_time_entry.go      the time entry log_time writes: the acting resource, its role, the work type
 //	write_complete.go        the tenant's Complete status
 //
 // A write call ends one way: once its arguments decode, the call is a writeRun, and it ends through

@@ -124,7 +124,7 @@ func (p *resolvePlan) decide(ctx context.Context, r *writeRun, fresh autotask.Re
 	}
 	// The ticket is already resolved this way: this is most likely the same call again (a retry, a
 	// replayed token). Its note is added again only if the ticket does not have it.
-	existing, err := r.findSame(ctx, "TicketNotes", p.note, autotask.Eq("ticketID", r.w.ID), autotask.Eq("title", p.note["title"]))
+	existing, err := r.findSame(ctx, "TicketNotes", "description", p.note, autotask.Eq("ticketID", r.w.ID), autotask.Eq("title", p.note["title"]))
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,14 @@ var writeCases = map[string]writeCase{
 			return args("ticket_id", id, "changes", args("priorty", "Low"))
 		},
 	},
+	"log_time": {
+		write: func(id int64) map[string]any {
+			return args("ticket_id", id, "hours", 0.5, "summary", "Checked the backups.")
+		},
+		badValue: func(id int64) map[string]any {
+			return args("ticket_id", id, "hours", 0.5, "summary", "Checked the backups.", "role", "Astronaut")
+		},
+	},
 	"create_ticket": {
 		noExistingRecord: true,
 		write: func(int64) map[string]any {
@@ -80,7 +88,7 @@ func TestEveryWriteToolHasAGuardCase(t *testing.T) {
 		_, found := writeCases[tl.Def.Name]
 		assert.True(t, found, "write tool %s needs a case in writeCases", tl.Def.Name)
 	}
-	assert.Len(t, names, 4, "add_ticket_note, resolve_ticket, update_ticket, create_ticket")
+	assert.Len(t, names, 5, "add_ticket_note, resolve_ticket, update_ticket, create_ticket, log_time")
 }
 
 func TestWriteToolsRefuseWithoutPriorRead(t *testing.T) {
@@ -265,8 +273,10 @@ func TestAllowListLimitsWriteTools(t *testing.T) {
 	}{
 		{[]string{"add_ticket_note"}, []string{"add_ticket_note"}},
 		{[]string{"TicketNotes"}, []string{"add_ticket_note"}},
-		{[]string{"tickets"}, []string{"add_ticket_note", "create_ticket", "resolve_ticket", "update_ticket"}},
+		{[]string{"tickets"}, []string{"add_ticket_note", "create_ticket", "resolve_ticket", "update_ticket", "log_time"}},
 		{[]string{"update_ticket", "Companies"}, []string{"update_ticket"}},
+		{[]string{"TimeEntries"}, []string{"log_time"}},
+		{[]string{"log_time"}, []string{"log_time"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.allow, ","), func(t *testing.T) {
