@@ -100,7 +100,7 @@ func logTime(ctx context.Context, r *writeRun, in logTimeInput) writeEnd {
 		return r.fail(ctx, err)
 	}
 	noun := entityNoun(r.w.Entity)
-	workType := "the " + noun + "'s own"
+	workType := ""
 	if v := in.WorkType.value(); v != nil {
 		w, err := r.workType(ctx, v)
 		if err != nil {
@@ -113,9 +113,14 @@ func logTime(ctx context.Context, r *writeRun, in logTimeInput) writeEnd {
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	if id, ok := fresh.Int("billingCodeID"); ok && in.WorkType.value() == nil {
-		if name := r.workTypeName(ctx, id); name != "" {
-			workType = name + ", the " + noun + "'s own"
+	if workType == "" {
+		// The API gives the entry the ticket's or task's own work type.
+		workType = fmt.Sprintf("none (the %s has none; name one with work_type)", noun)
+		if id, ok := fresh.Int("billingCodeID"); ok {
+			workType = fmt.Sprintf("the %s's own (%d)", noun, id)
+			if name := r.workTypeName(ctx, id); name != "" {
+				workType = name + ", the " + noun + "'s own"
+			}
 		}
 	}
 

@@ -119,6 +119,7 @@ func TestLogTimeOnATicket(t *testing.T) {
 	entryID := asInt(t, out["time_entry_id"])
 	assert.Contains(t, out["summary"], "Logged 1.5 h on ticket ")
 	assert.Contains(t, out["summary"], "as Service Desk Technician (")
+	assert.Contains(t, out["summary"], "work type: none (the ticket has none", "the sandbox's tickets carry no work type")
 	assert.Contains(t, out["notes"].([]any)[0], "resolve_ticket will leave its status as it is")
 
 	entries := timeEntries(env.Sandbox, "ticketID", id)
