@@ -21,6 +21,8 @@ type Client struct {
 	pacer *pacer
 	zone  zoneState
 	meta  metadataCache
+	// lookups keeps the acting resource, its roles and the tenant's roles and work types.
+	lookups lookupCache
 
 	lastThresholdCheck atomic.Int64 // unix nanos of the last ThresholdInformation poll started
 

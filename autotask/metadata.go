@@ -196,14 +196,16 @@ func (c *Client) Metadata(ctx context.Context, entity string) (*Metadata, error)
 	}
 }
 
-// RefreshMetadata drops the cached metadata of entity ("" drops all), so the
-// next Metadata call fetches it again (after a field or picklist was changed).
+// RefreshMetadata drops the cached metadata of entity ("" drops all, and the cached
+// resource and role lookups with it), so the next Metadata call fetches it again
+// (after a field or picklist was changed).
 func (c *Client) RefreshMetadata(entity string) {
 	c.meta.mu.Lock()
 	defer c.meta.mu.Unlock()
 	c.meta.gen++
 	if strings.TrimSpace(entity) == "" {
 		clear(c.meta.entries)
+		c.lookups.forget()
 		return
 	}
 	key := strings.ToLower(strings.TrimSpace(entity))

@@ -62,6 +62,18 @@ func measureRequests(tb testing.TB) []requestCount {
 			readFirst(st, id)
 			return map[string]any{"ticket_id": id, "title": "Called", "description": "Left a voicemail."}
 		}, "add_ticket_note"},
+		// By number: one query finds the ticket's id; the rest is the same as by id.
+		{"add_ticket_note by number", 3, 1, func(st *stack, id int64) map[string]any {
+			readFirst(st, id)
+			rec, _ := st.sb.Record("Tickets", id)
+			return map[string]any{"ticket_number": rec["ticketNumber"], "title": "Called", "description": "Left a voicemail."}
+		}, "add_ticket_note"},
+		// GET, POST. Cold, the client also reads the TimeEntries metadata, the API user's
+		// resource, its service-desk roles and the tenant's roles, each once an hour.
+		{"log_time", 2, 1, func(st *stack, id int64) map[string]any {
+			readFirst(st, id)
+			return map[string]any{"ticket_id": id, "hours": 1, "summary": "Checked the backups."}
+		}, "log_time"},
 		// The token path: the preview (GET, time entry count) asks for the confirmation; the
 		// counted call is the confirmed one. The fewest the ticket contract (package autotask)
 		// allows: GET, time entry count, note, PUT of the resolution, PUT of status 5.
@@ -142,17 +154,20 @@ func confirmationToken(tb testing.TB, res *mcp.CallToolResult) string {
 
 // Request counts are deterministic, so they are asserted, with warm metadata (every request spends
 // the tenant's shared hourly budget): get_ticket by id 1, by
-// number 1, query_entity one page 1, add_ticket_note <= 2, resolve_ticket with a note and no time
-// entries at the fewest the ticket contract allows, the two writes each plus the guard's read-back. The exact
+// number 1, query_entity one page 1, add_ticket_note <= 2 (3 by number), log_time 2, resolve_ticket
+// with a note and no time entries at the fewest the ticket contract allows, the writes each plus the
+// guard's read-back. The exact
 // endpoints are pinned too, so a change that adds a request (or drops one the contract needs) is a
 // reviewed diff.
 func TestRequestsPerCall(t *testing.T) {
 	t.Parallel()
 	exact := map[string]map[string]int{
-		"get_ticket by id":      {"GET Tickets/{id}": 1},
-		"get_ticket by number":  {"POST Tickets/query": 1},
-		"query_entity one page": {"POST Tickets/query": 1},
-		"add_ticket_note":       {"GET Tickets/{id}": 2, "POST Tickets/{id}/Notes": 1},
+		"get_ticket by id":          {"GET Tickets/{id}": 1},
+		"get_ticket by number":      {"POST Tickets/query": 1},
+		"query_entity one page":     {"POST Tickets/query": 1},
+		"add_ticket_note":           {"GET Tickets/{id}": 2, "POST Tickets/{id}/Notes": 1},
+		"add_ticket_note by number": {"POST Tickets/query": 1, "GET Tickets/{id}": 2, "POST Tickets/{id}/Notes": 1},
+		"log_time":                  {"GET Tickets/{id}": 2, "POST TimeEntries": 1},
 		"resolve_ticket with note, no time entries": {
 			"GET Tickets/{id}":             2,
 			"POST TimeEntries/query/count": 1,
@@ -174,8 +189,8 @@ func TestRequestsPerCall(t *testing.T) {
 // measurement, reported by one sub-benchmark per scenario; their ns/op is meaningless and hidden).
 //
 // Targets (asserted by TestRequestsPerCall): get_ticket by id 1, by number 1, query_entity one
-// page 1, add_ticket_note <= 2, resolve_ticket (note, no time entries) = 5, the fewest the ticket
-// contract allows.
+// page 1, add_ticket_note <= 2 (3 by number), log_time 2, resolve_ticket (note, no time entries) = 5,
+// the fewest the ticket contract allows.
 func BenchmarkRequests(b *testing.B) {
 	for _, rc := range measureRequests(b) {
 		b.Run(metricName(rc.name), func(b *testing.B) {

@@ -12,9 +12,12 @@
 //
 // # Read before write (ErrNotRead)
 //
-// A session may only write a record it has read, through get_ticket, get_entity or a resource. The
-// assistant then acts on what it saw, not on a guessed id; "always GET before PUT" (the ticket contract,
-// package autotask) is the client's rule for the request, this is the same rule for the decision.
+// A session may only write a record it has read, through get_ticket, get_entity or a resource, or
+// through a write refused for want of that read: the refusal shows the record as the write's own fresh
+// GET found it, and the tools layer records that as the read (RecordRead), so only the next call may
+// write. The assistant then acts on what it saw, not on a guessed id; "always GET before PUT" (the
+// ticket contract, package autotask) is the client's rule for the request, this is the same rule for
+// the decision.
 //
 // # No lost updates (ErrConflict)
 //

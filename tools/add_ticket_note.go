@@ -9,7 +9,7 @@ import (
 )
 
 type addTicketNoteInput struct {
-	TicketID    *int64     `json:"ticket_id" jsonschema:"required,minimum=1" jsonschema_description:"Ticket id (numeric), as get_ticket shows it. Read the ticket with get_ticket in this session first: writes to a ticket this session has not read, or that changed since, are refused."`
+	ticketRef
 	Title       string     `json:"title" jsonschema:"required" jsonschema_description:"Note title, one line."`
 	Description string     `json:"description" jsonschema:"required" jsonschema_description:"Note text."`
 	NoteType    *labelOrID `json:"note_type,omitempty" jsonschema_description:"Note type, label or id (describe_fields TicketNotes lists them). Default: the tenant's default type."`
@@ -30,8 +30,6 @@ func addTicketNoteTool(deps Deps) Tool {
 		writes:      noteWrites,
 	}, addTicketNote)
 }
-
-func (in addTicketNoteInput) target() (string, int64, error) { return ticketTarget(in.TicketID) }
 
 func addTicketNote(ctx context.Context, r *writeRun, in addTicketNoteInput) writeEnd {
 	id := r.w.ID

@@ -89,6 +89,11 @@ func argumentNames(in any) []string {
 	var names []string
 	for f := range t.Fields() {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" {
+			// An embedded struct's arguments are the tool's own (ticketRef).
+			names = append(names, argumentNames(reflect.New(f.Type).Interface())...)
+			continue
+		}
 		if name == "" || name == "-" {
 			continue
 		}

@@ -45,6 +45,7 @@ func FuzzToolArguments(f *testing.F) {
 	companyName := company["companyName"].(string)
 	contactID := env.Sandbox.IDs("Contacts")[0]
 	noteID := env.Sandbox.IDs("TicketNotes")[0]
+	taskID := env.Sandbox.IDs("Tasks")[0]
 	// A real cursor, so mutations reach the cursor's decoding and checks, not only its refusal.
 	page := env.Call(f, "query_entity", map[string]any{"entity": "Tickets", "limit": 2})
 	cursor, _ := testenv.Structured(f, page)["next_cursor"].(string)
@@ -88,12 +89,15 @@ func FuzzToolArguments(f *testing.F) {
 			fmt.Sprintf(`{"ticket_id":%d,"title":"x","description":"y","note_type":"Task Detail","publish":"Internal Only","dry_run":true}`, ticketID),
 			fmt.Sprintf(`{"ticket_id":%d,"title":"","description":"   "}`, ticketID),
 			`{"ticket_id":-1,"title":"x","description":"y"}`,
+			fmt.Sprintf(`{"ticket_number":%q,"title":"x","description":"y"}`, number),
+			fmt.Sprintf(`{"ticket_id":%d,"ticket_number":%q,"title":"x","description":"y"}`, ticketID, number),
 		},
 		"resolve_ticket": {
 			fmt.Sprintf(`{"ticket_id":%d,"resolution":"Replaced the toner."}`, ticketID),
 			fmt.Sprintf(`{"ticket_id":%d,"resolution":"Replaced the toner.","complete":false,"note":"done"}`, ticketID),
 			fmt.Sprintf(`{"ticket_id":%d,"resolution":"x","confirm":"forged.token"}`, ticketID),
 			fmt.Sprintf(`{"ticket_id":%d,"resolution":"x","dry_run":true}`, ticketID),
+			`{"ticket_number":"T19990101.0001","resolution":"x"}`,
 		},
 		"update_ticket": {
 			fmt.Sprintf(`{"ticket_id":%d,"changes":{"priority":"Low"}}`, ticketID),
@@ -102,6 +106,15 @@ func FuzzToolArguments(f *testing.F) {
 			fmt.Sprintf(`{"ticket_id":%d,"changes":{}}`, ticketID),
 			fmt.Sprintf(`{"ticket_id":%d,"changes":{"id":1,"ticketNumber":"T1"}}`, ticketID),
 			fmt.Sprintf(`{"ticket_id":%d,"changes":null}`, ticketID),
+			fmt.Sprintf(`{"ticket_number":%q,"changes":{"priority":"High"}}`, strings.ToLower(number)),
+		},
+		"log_time": {
+			fmt.Sprintf(`{"ticket_id":%d,"hours":1.5,"summary":"Replaced the toner."}`, ticketID),
+			fmt.Sprintf(`{"ticket_number":%q,"start":"2026-11-20T09:00:00Z","end":"2026-11-20T10:30:00Z","summary":"On site.","billable":false,"role":"Service Desk Technician","work_type":"Onsite Support","dry_run":true}`, number),
+			fmt.Sprintf(`{"task_id":%d,"hours":2,"date":"2026-11-19","summary":"Migrated the shares.","internal_notes":"x","role":1}`, taskID),
+			fmt.Sprintf(`{"ticket_id":%d,"task_id":%d,"hours":25,"summary":" "}`, ticketID, taskID),
+			fmt.Sprintf(`{"ticket_id":%d,"hours":1,"start":"2026-11-20T10:00:00Z","end":"2026-11-20T09:00:00Z","summary":"x","date":"tomorrow"}`, ticketID),
+			`{"hours":-1,"summary":"x"}`, `{"task_id":0,"hours":"1","summary":"x"}`,
 		},
 		"create_ticket": {
 			fmt.Sprintf(`{"company":%d,"title":"Printer offline","description":"Floor 2 printer is offline."}`, companyID),

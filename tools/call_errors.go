@@ -94,18 +94,24 @@ func apiDetail(api *autotask.APIError, err error) string {
 }
 
 func describeConflict(c *guard.ConflictError) string {
-	var b strings.Builder
-	b.WriteString("the record changed since this session read it, so the write was refused (nothing was changed).")
-	if len(c.Changed) > 0 {
-		b.WriteString(" Changed: ")
-		for i, ch := range c.Changed {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "%s (%s -> %s)", ch.Field, describeValue(ch.Before), describeValue(ch.After))
-		}
-		b.WriteString(".")
+	return "the record changed since this session read it, so the write was refused (nothing was changed)." +
+		conflictChanges(c) + " Read it again, check the change still makes sense, then repeat."
+}
+
+// conflictChanges lists what changed, " Changed: title ("a" -> "b")."; "" when the guard names
+// nothing (a moved version alone).
+func conflictChanges(c *guard.ConflictError) string {
+	if len(c.Changed) == 0 {
+		return ""
 	}
-	b.WriteString(" Read it again, check the change still makes sense, then repeat.")
+	var b strings.Builder
+	b.WriteString(" Changed: ")
+	for i, ch := range c.Changed {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s (%s -> %s)", ch.Field, describeValue(ch.Before), describeValue(ch.After))
+	}
+	b.WriteString(".")
 	return b.String()
 }

@@ -56,7 +56,7 @@ func createTicketTool(deps Deps) Tool {
 
 // target: a new record has nothing to have read and no version to check; the guard's policy
 // (read-only, allow list) and the audit are what apply.
-func (createTicketInput) target() (string, int64, error) { return "Tickets", 0, nil }
+func (createTicketInput) target() (writeTarget, error) { return writeTarget{entity: "Tickets"}, nil }
 
 func createTicket(ctx context.Context, r *writeRun, in createTicketInput) writeEnd {
 	ch, company, defaults, err := createChanges(ctx, r, in)
@@ -97,7 +97,7 @@ func createTicket(ctx context.Context, r *writeRun, in createTicketInput) writeE
 		}
 		return r.fail(ctx, err)
 	}
-	r.w.ID, r.out.TicketID = id, id
+	r.setID(id)
 	r.done(i, fmt.Sprintf("ticket id %d", id))
 	return readCreated(ctx, r, body, whose)
 }

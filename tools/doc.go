@@ -9,7 +9,7 @@
 //
 // Write tools, one file each, named after the tool; each goes through the guard:
 //
-//	add_ticket_note.go  update_ticket.go  resolve_ticket.go  create_ticket.go
+//	add_ticket_note.go  update_ticket.go  resolve_ticket.go  create_ticket.go  log_time.go
 //
 // The registry: tools.go holds Deps, Tool, the one list of constructors behind All and Register,
 // and the definition every tool fills in (newTool builds a read tool); instructions.go is what the
@@ -35,15 +35,17 @@
 //	write_fail.go            fail: a call that did not complete, worded by what state the record is in
 //	write_steps.go           the steps of a call; tool files change them only through these methods
 //	write_output.go          the one result shape of every write tool
-//	write_args.go            argument types and checks the write tools share (labelOrID, ticket_id)
+//	write_args.go            argument types and checks the write tools share (labelOrID, ticketRef)
 //	write_value_resolver.go  the assistant's field values turned into the API's (valueResolver)
-//	write_fresh.go           the fresh read before a write, and the guard's check of it
+//	write_fresh.go           the fresh read before a write (a ticket number looked up first), and the guard's check of it
+//	write_refusal.go         a write refused for want of a current read shows the record, which counts as read
 //	write_changes.go         a change as the assistant and the person see it, and as the guard binds it
 //	write_decisions.go       what needs the person's confirmation, compared with the tenant's defaults
 //	write_confirm.go         asking for that confirmation: elicitation or a signed token
 //	write_readback.go        a write whose answer was lost, settled by reading it back
 //	write_own_version.go     the version this call's writes left, told to the guard
 //	write_note.go            the ticket note add_ticket_note and resolve_ticket write
+//	write_time_entry.go      the time entry log_time writes: the acting resource, its role, the work type
 //	write_complete.go        the tenant's Complete status
 //
 // A write call ends one way: once its arguments decode, the call is a writeRun, and it ends through

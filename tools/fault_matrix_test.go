@@ -244,6 +244,7 @@ const (
 	matrixResolution  = "Replaced the fuser unit; test prints are clean."
 	matrixNewTicket   = "Scanner offline after firmware update"
 	matrixResolveNote = "Fuser replaced on site."
+	matrixTimeSummary = "Replaced the fuser unit and ran test prints."
 )
 
 var matrixWrites = []faultedWrite{
@@ -313,6 +314,34 @@ var matrixWrites = []faultedWrite{
 			return ticketsTitled(env.Sandbox, matrixNewTicket) - before
 		},
 	},
+	{
+		tool:     "log_time",
+		faultAt:  func(int64) (string, string) { return "POST", "TimeEntries" },
+		endpoint: "POST TimeEntries",
+		normal:   1,
+		prepare: func(t *testing.T, env *testenv.Env, id int64) map[string]any {
+			readFirst(t, env.MCP, id)
+			a := args("ticket_id", id, "hours", 1.25, "summary", matrixTimeSummary)
+			// Warm the metadata and the resource's roles, so the fault meets the create itself.
+			require.Equal(t, "dry_run", outcomeOf(t, env.Call(t, "log_time", withArgs(a, "dry_run", true))))
+			return a
+		},
+		before: func(env *testenv.Env, id int64) int { return timeLogged(env.Sandbox, id, matrixTimeSummary) },
+		applied: func(env *testenv.Env, id int64, before int) int {
+			return timeLogged(env.Sandbox, id, matrixTimeSummary) - before
+		},
+	},
+}
+
+// timeLogged counts the ticket's time entries with this summary.
+func timeLogged(sb *sandbox.Sandbox, ticket int64, summary string) int {
+	n := 0
+	for _, id := range sb.IDs("TimeEntries") {
+		if rec, _ := sb.Record("TimeEntries", id); rec["ticketID"] == ticket && rec["summaryNotes"] == summary {
+			n++
+		}
+	}
+	return n
 }
 
 // ticketFieldIs counts a PUT as applied when the ticket's field holds the value it sent.

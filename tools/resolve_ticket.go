@@ -9,7 +9,7 @@ import (
 )
 
 type resolveTicketInput struct {
-	TicketID   *int64 `json:"ticket_id" jsonschema:"required,minimum=1" jsonschema_description:"Ticket id (numeric), as get_ticket shows it. Read the ticket with get_ticket in this session first: writes to a ticket this session has not read, or that changed since, are refused."`
+	ticketRef
 	Resolution string `json:"resolution" jsonschema:"required" jsonschema_description:"The resolution text; replaces the ticket's resolution field."`
 	Note       string `json:"note,omitempty" jsonschema_description:"Optional note added first (titled Resolution; the tenant's default note type and visibility, normally internal)."`
 	Complete   *bool  `json:"complete,omitempty" jsonschema_description:"Default true: when no time entries are logged on the ticket, set the tenant's Complete status (a status change, so the person confirms it). With time entries the status is left as it is. false: write the resolution (and note) only."`
@@ -33,8 +33,6 @@ func resolveTicketTool(deps Deps) Tool {
 		destructive: true,
 	}, resolveTicket)
 }
-
-func (in resolveTicketInput) target() (string, int64, error) { return ticketTarget(in.TicketID) }
 
 // resolvePlan is what a resolve will do, decided from the fresh ticket before anything is written:
 // the confirmation has to come first, and whether a status change follows depends on the count.
@@ -126,7 +124,7 @@ func (p *resolvePlan) decide(ctx context.Context, r *writeRun, fresh autotask.Re
 	}
 	// The ticket is already resolved this way: this is most likely the same call again (a retry, a
 	// replayed token). Its note is added again only if the ticket does not have it.
-	existing, err := r.findSame(ctx, "TicketNotes", p.note, autotask.Eq("ticketID", r.w.ID), autotask.Eq("title", p.note["title"]))
+	existing, err := r.findSame(ctx, "TicketNotes", "description", p.note, autotask.Eq("ticketID", r.w.ID), autotask.Eq("title", p.note["title"]))
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,7 @@ var constructors = []func(Deps) Tool{
 	resolveTicketTool,
 	updateTicketTool,
 	createTicketTool,
+	logTimeTool,
 }
 
 // All returns every tool, read and write, in a stable order.

@@ -71,16 +71,40 @@ func (fieldValues) JSONSchema() *jsonschema.Schema {
 // writeSummaryRunes bounds record text quoted in previews and summaries.
 const writeSummaryRunes = 80
 
-// ticketTarget is the target (writeInput) of a write to an existing ticket: Tickets, by ticket_id.
-func ticketTarget(id *int64) (string, int64, error) {
-	n, err := requireTicketID(id)
-	return "Tickets", n, err
+// writeTarget is the record a write call writes: its entity and id (0 when the call creates it,
+// or names a ticket by number, which the run looks up once its policy allows the write).
+type writeTarget struct {
+	entity string
+	id     int64
+	number string // a ticket number, instead of id
+}
+
+// ticketRef is how a write names an existing ticket: by id, or by the number people know it by.
+// The ticket write tools embed it, so each takes both, worded alike.
+type ticketRef struct {
+	TicketID     *int64 `json:"ticket_id,omitempty" jsonschema:"minimum=1" jsonschema_description:"Ticket id (numeric), as get_ticket shows it; or give ticket_number instead. Read the ticket with get_ticket in this session first: a write to a ticket this session has not read, or that changed since, is refused, and the refusal shows the ticket as it is now (which counts as reading it)."`
+	TicketNumber string `json:"ticket_number,omitempty" jsonschema_description:"Ticket number as people know it, e.g. T20261122.0042, instead of ticket_id (one more request, to look it up)."`
+}
+
+// target is the ticket named, by id or by number.
+func (t ticketRef) target() (writeTarget, error) {
+	number := strings.ToUpper(strings.TrimSpace(t.TicketNumber))
+	switch {
+	case t.TicketID != nil && number != "":
+		return writeTarget{entity: "Tickets"}, badArgs("give ticket_id or ticket_number, not both")
+	case number != "" && !ticketNumberPattern.MatchString(number):
+		return writeTarget{entity: "Tickets"}, badArgs("ticket_number %s is not a ticket number; they look like T20261122.0042 (T, date, dot, sequence). For a numeric id use ticket_id", describeValue(t.TicketNumber))
+	case number != "":
+		return writeTarget{entity: "Tickets", number: number}, nil
+	}
+	id, err := requireTicketID(t.TicketID)
+	return writeTarget{entity: "Tickets", id: id}, err
 }
 
 func requireTicketID(id *int64) (int64, error) {
 	switch {
 	case id == nil:
-		return 0, badArgs("ticket_id is required: the ticket's numeric id (get_ticket shows it; find tickets with query_entity)")
+		return 0, badArgs("ticket_id or ticket_number is required: the ticket's numeric id, or its number such as T20261122.0042 (get_ticket shows both; find tickets with query_entity)")
 	case *id < 1:
 		return 0, badArgs("ticket_id must be a positive integer (got %d)", *id)
 	}

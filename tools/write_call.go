@@ -21,10 +21,18 @@ import (
 // finish and fail make: it has no way to end the call with a bare error, and so no way to skip the
 // audit. newWriteTool is the only constructor of write tools (newTool refuses them).
 
-// writeInput is a write tool's decoded arguments. target names the record the call writes: the
-// entity, and its id (0 when the call creates it); an error is an argument that names none.
+// writeInput is a write tool's decoded arguments. target names the record the call writes (see
+// writeTarget); an error is an argument that names none.
 type writeInput interface {
-	target() (entity string, id int64, err error)
+	target() (writeTarget, error)
+}
+
+// scopedWriteInput is a writeInput whose allow-list names depend on the record it writes to:
+// log_time writes TimeEntries on a ticket or on a task, and an allow list naming Tickets must let
+// it log time on tickets, not on tasks. writes lists the entities besides the target's own.
+type scopedWriteInput interface {
+	writeInput
+	writes(entity string) []string
 }
 
 // writeHandler is a write tool's own logic, run once the run exists and the server's policy allows
@@ -53,11 +61,15 @@ var errWriteUnfinished = errors.New("internal error: the write tool ended withou
 // the failure's text.
 var errWritePanicked = errors.New("internal error: the write tool stopped unexpectedly; report this to the server's operator")
 
-// runWrite runs one write call: the run, its target, the policy, then the tool's own logic.
+// runWrite runs one write call: the run, its target, the policy, the ticket a number names, then
+// the tool's own logic.
 func runWrite[In writeInput](ctx context.Context, deps Deps, d definition, in In, h writeHandler[In]) (end writeEnd) {
-	entity, id, err := in.target()
-	r := newWriteRun(ctx, deps, d.name, entity, id)
-	r.w.Writes = slices.DeleteFunc(slices.Clone(d.writes), func(e string) bool { return strings.EqualFold(e, entity) })
+	t, err := in.target()
+	r := newWriteRun(ctx, deps, d.name, t.entity, t.id)
+	r.w.Writes = slices.DeleteFunc(slices.Clone(d.writes), func(e string) bool { return strings.EqualFold(e, t.entity) })
+	if s, ok := any(in).(scopedWriteInput); ok {
+		r.w.Writes = s.writes(t.entity)
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			if r.ended {
@@ -72,6 +84,11 @@ func runWrite[In writeInput](ctx context.Context, deps Deps, d definition, in In
 	}
 	if err := r.policy(); err != nil {
 		return r.fail(ctx, err)
+	}
+	if t.number != "" {
+		if err := r.findTicket(ctx, t.number); err != nil {
+			return r.fail(ctx, err)
+		}
 	}
 	end = h(ctx, r, in)
 	if !r.ended {

@@ -17,7 +17,7 @@ import (
 // backstopInput is a write to ticket 7, for driving runWrite with handlers that break its rule.
 type backstopInput struct{}
 
-func (backstopInput) target() (string, int64, error) { return "Tickets", 7, nil }
+func (backstopInput) target() (writeTarget, error) { return writeTarget{entity: "Tickets", id: 7}, nil }
 
 // A handler that ends without finish or fail, or panics, is a bug of ours; the run still writes
 // its one audit line and says what state the record is in.

@@ -45,9 +45,12 @@ func (r *writeRun) fail(ctx context.Context, err error) writeEnd {
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s did not complete", r.w.Tool)
-	if pending >= 0 {
+	switch {
+	case pending >= 0:
 		fmt.Fprintf(&b, " at %q (%s): %s", r.out.Steps[pending].Step, r.out.Steps[pending].Request, describeWriteError(err))
-	} else {
+	case r.seen != nil:
+		b.WriteString(": " + r.seen.reason)
+	default:
 		b.WriteString(": " + describeError(err))
 	}
 	state := []string{b.String()}
@@ -62,7 +65,7 @@ func (r *writeRun) fail(ctx context.Context, err error) writeEnd {
 			state = append(state, fmt.Sprintf("Not done: %s.", strings.Join(notDone, "; ")))
 		}
 		if r.w.ID != 0 {
-			state = append(state, "Read the ticket again (get_ticket) before deciding what to do next.")
+			state = append(state, fmt.Sprintf("Read the %s again (%s) before deciding what to do next.", entityNoun(r.w.Entity), r.readTool()))
 		}
 	}
 	if unknown && r.readBack != "" {
@@ -72,6 +75,9 @@ func (r *writeRun) fail(ctx context.Context, err error) writeEnd {
 		state = append(state, r.hint)
 	}
 	msg := strings.Join(state, " ")
+	if r.seen != nil {
+		msg += " " + r.seen.words(entityNoun(r.w.Entity))
+	}
 
 	outcome := guard.OutcomeOf(err)
 	if unknown {

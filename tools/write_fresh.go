@@ -9,23 +9,42 @@ import (
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 )
 
-// Every write to an existing ticket starts from a fresh read of it, which the guard checks: the
-// session must have read the ticket, and nobody may have changed it since.
+// Every write to an existing record starts from a fresh read of it, which the guard checks: the
+// session must have read the record, and nobody may have changed it since.
 
-// readFresh is the GET before every write and the guard's check of it: the session must have read
-// the ticket, and it must not have changed since.
-func (r *writeRun) readFresh(ctx context.Context, name string) (autotask.Record, error) {
-	i := r.step(name, fmt.Sprintf("GET Tickets/%d", r.w.ID), stepDone, "")
-	rec, err := r.deps.Client.GetTicket(ctx, r.w.ID)
+// findTicket looks up the ticket a write names by number: one query, before anything else is read.
+func (r *writeRun) findTicket(ctx context.Context, number string) error {
+	i := r.step("find ticket", "POST Tickets/query", stepDone, "")
+	id, err := r.deps.Client.TicketIDByNumber(ctx, number)
 	if err != nil {
 		r.failStep(i, "")
 		if errors.Is(err, autotask.ErrNotFound) {
-			return nil, badArgs("no ticket with id %d; find tickets with query_entity (entity Tickets)", r.w.ID)
+			return badArgs("no ticket with number %s; check the number, or search with query_entity (entity Tickets, field title, op contains)", number)
+		}
+		return err
+	}
+	r.detail(i, fmt.Sprintf("ticket id %d", id))
+	r.setID(id)
+	r.out.TicketNumber = number
+	return nil
+}
+
+// readFresh is the GET before every write and the guard's check of it: the session must have read
+// the record, and it must not have changed since. A refusal for either shows the record as it now
+// is, and counts as reading it (showRefused).
+func (r *writeRun) readFresh(ctx context.Context, name string) (autotask.Record, error) {
+	i := r.step(name, fmt.Sprintf("GET %s/%d", r.w.Entity, r.w.ID), stepDone, "")
+	rec, err := r.deps.Client.Get(ctx, r.w.Entity, r.w.ID)
+	if err != nil {
+		r.failStep(i, "")
+		if errors.Is(err, autotask.ErrNotFound) {
+			return nil, badArgs("no %s with id %d; find %ss with query_entity (entity %s)", entityNoun(r.w.Entity), r.w.ID, entityNoun(r.w.Entity), r.w.Entity)
 		}
 		return nil, err
 	}
 	if err := r.check(ctx, rec); err != nil {
 		r.detail(i, "refused by the guard")
+		r.showRefused(ctx, rec, err)
 		return nil, err
 	}
 	return rec, nil
@@ -38,4 +57,39 @@ func (r *writeRun) check(ctx context.Context, fresh autotask.Record) error {
 		r.out.TicketNumber = n
 	}
 	return r.deps.Guard.Check(ctx, r.w, map[string]any(fresh))
+}
+
+// entityNoun is how messages name a record of the entities written to: "ticket", "task".
+func entityNoun(entity string) string {
+	switch entity {
+	case "Tickets":
+		return "ticket"
+	case "Tasks":
+		return "task"
+	}
+	return entity + " record"
+}
+
+// recordName is how summaries and messages name the record written to: a ticket by number, a task
+// by number and title, anything else by id.
+func (r *writeRun) recordName(rec autotask.Record) string {
+	switch r.w.Entity {
+	case "Tickets":
+		return ticketName(rec, r.w.ID)
+	case "Tasks":
+		name := fmt.Sprintf("task id %d", r.w.ID)
+		if n := rec.String("taskNumber"); n != "" {
+			name = fmt.Sprintf("task %s (id %d)", n, r.w.ID)
+		}
+		return name
+	}
+	return fmt.Sprintf("%s %d", r.w.Entity, r.w.ID)
+}
+
+// readTool is the read tool the assistant reads the written record with.
+func (r *writeRun) readTool() string {
+	if r.w.Entity == "Tickets" {
+		return "get_ticket"
+	}
+	return "get_entity (entity " + r.w.Entity + ")"
 }

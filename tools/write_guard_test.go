@@ -59,6 +59,14 @@ var writeCases = map[string]writeCase{
 			return args("ticket_id", id, "changes", args("priorty", "Low"))
 		},
 	},
+	"log_time": {
+		write: func(id int64) map[string]any {
+			return args("ticket_id", id, "hours", 0.5, "summary", "Checked the backups.")
+		},
+		badValue: func(id int64) map[string]any {
+			return args("ticket_id", id, "hours", 0.5, "summary", "Checked the backups.", "role", "Astronaut")
+		},
+	},
 	"create_ticket": {
 		noExistingRecord: true,
 		write: func(int64) map[string]any {
@@ -80,7 +88,7 @@ func TestEveryWriteToolHasAGuardCase(t *testing.T) {
 		_, found := writeCases[tl.Def.Name]
 		assert.True(t, found, "write tool %s needs a case in writeCases", tl.Def.Name)
 	}
-	assert.Len(t, names, 4, "add_ticket_note, resolve_ticket, update_ticket, create_ticket")
+	assert.Len(t, names, 5, "add_ticket_note, resolve_ticket, update_ticket, create_ticket, log_time")
 }
 
 func TestWriteToolsRefuseWithoutPriorRead(t *testing.T) {
@@ -96,26 +104,65 @@ func TestWriteToolsRefuseWithoutPriorRead(t *testing.T) {
 				created := asInt(t, out["ticket_id"])
 				ok(t, env.Call(t, "add_ticket_note", writeCases["add_ticket_note"].write(created)))
 				other := env.NewSession(t)
-				failed(t, testenv.CallOn(t, other, "add_ticket_note", writeCases["add_ticket_note"].write(created), nil), "read the record first")
+				failed(t, testenv.CallOn(t, other, "add_ticket_note", writeCases["add_ticket_note"].write(created), nil), "had not read")
 				return
 			}
 			id := ids[i]
 			before := ticketRecord(t, env.Sandbox, id)
 			writes := env.Sandbox.Stats().Writes
-			failed(t, env.Call(t, tl.Def.Name, c.write(id)), "read the record first", "nothing was written")
+
+			// Another session's read does not count for this one: the blind write is refused.
+			readFirst(t, env.NewSession(t), id)
+			text := failed(t, env.Call(t, tl.Def.Name, c.write(id)), "had not read", "nothing was written")
 			assert.Equal(t, writes, env.Sandbox.Stats().Writes, "no write reached the sandbox")
 			assert.Equal(t, before, ticketRecord(t, env.Sandbox, id))
 
-			// Another session's read does not count for this one.
-			readFirst(t, env.NewSession(t), id)
-			failed(t, env.Call(t, tl.Def.Name, c.write(id)), "read the record first")
-			assert.Equal(t, writes, env.Sandbox.Stats().Writes)
-
-			readFirst(t, env.MCP, id)
+			// The refusal showed the ticket, fenced as record text, and that counts as this
+			// session's read: the same call now goes through, with no get_ticket between.
+			assert.Contains(t, text, "<untrusted>")
+			assert.Contains(t, text, before["ticketNumber"])
+			assert.Contains(t, text, "counts as reading it")
 			ok(t, env.Call(t, tl.Def.Name, c.write(id)))
-			assert.Greater(t, env.Sandbox.Stats().Writes, writes, "after the read the same write goes through")
+			assert.Greater(t, env.Sandbox.Stats().Writes, writes, "after the refusal showed the ticket, the same write goes through")
 		})
 	}
+}
+
+// What a refusal showed one session is that session's read only: another session that writes
+// blind is refused too, and its refusal writes nothing.
+func TestRefusalShowsTheRecordToThatSessionOnly(t *testing.T) {
+	env := writeEnv(t, nil, guard.Options{})
+	id := openTickets(t, env.Sandbox, false)[0]
+	note := writeCases["add_ticket_note"].write(id)
+	notes := len(notesOf(env.Sandbox, id))
+	failed(t, env.Call(t, "add_ticket_note", note), "had not read")
+
+	other := env.NewSession(t)
+	writes := env.Sandbox.Stats().Writes
+	failed(t, testenv.CallOn(t, other, "add_ticket_note", note, nil), "had not read", "nothing was written")
+	assert.Equal(t, writes, env.Sandbox.Stats().Writes)
+	ok(t, env.Call(t, "add_ticket_note", note))
+	assert.Len(t, notesOf(env.Sandbox, id), notes+1, "only the session the ticket was shown to wrote, once")
+}
+
+// A refused write that shows the record changed since the read counts as reading it anew: the
+// next call writes on the new values, and a further change before it is refused again.
+func TestRefusalAfterAConcurrentChangeShowsTheNewRecord(t *testing.T) {
+	env := writeEnv(t, nil, guard.Options{})
+	id := openTickets(t, env.Sandbox, false)[0]
+	call := args("ticket_id", id, "changes", args("priority", "Low"))
+	readFirst(t, env.MCP, id)
+	require.NoError(t, env.Sandbox.Modify("Tickets", id, map[string]any{"title": "Changed by a colleague"}))
+
+	text := failed(t, env.Call(t, "update_ticket", call), "changed since", "Changed by a colleague", "nothing was written", "counts as reading it")
+	assert.Contains(t, text, `"title":"Changed by a colleague"`, "the record as it now is")
+
+	require.NoError(t, env.Sandbox.Modify("Tickets", id, map[string]any{"title": "Changed again"}))
+	failed(t, env.Call(t, "update_ticket", call), "changed since", "Changed again")
+	ok(t, env.Call(t, "update_ticket", call))
+	rec := ticketRecord(t, env.Sandbox, id)
+	assert.Equal(t, "Changed again", rec["title"], "the colleague's change is kept")
+	assert.Equal(t, int64(3), rec["priority"])
 }
 
 func TestWriteToolsRefuseOnConcurrentChange(t *testing.T) {
@@ -226,8 +273,10 @@ func TestAllowListLimitsWriteTools(t *testing.T) {
 	}{
 		{[]string{"add_ticket_note"}, []string{"add_ticket_note"}},
 		{[]string{"TicketNotes"}, []string{"add_ticket_note"}},
-		{[]string{"tickets"}, []string{"add_ticket_note", "create_ticket", "resolve_ticket", "update_ticket"}},
+		{[]string{"tickets"}, []string{"add_ticket_note", "create_ticket", "resolve_ticket", "update_ticket", "log_time"}},
 		{[]string{"update_ticket", "Companies"}, []string{"update_ticket"}},
+		{[]string{"TimeEntries"}, []string{"log_time"}},
+		{[]string{"log_time"}, []string{"log_time"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.allow, ","), func(t *testing.T) {

@@ -27,6 +27,8 @@ type writeOutput struct {
 	TicketID          int64             `json:"ticket_id,omitempty" jsonschema_description:"The ticket written (or created)."`
 	TicketNumber      string            `json:"ticket_number,omitempty" jsonschema_description:"The ticket's number as people know it."`
 	NoteID            int64             `json:"note_id,omitempty" jsonschema_description:"The note created, when one was."`
+	TaskID            int64             `json:"task_id,omitempty" jsonschema_description:"The task written to."`
+	TimeEntryID       int64             `json:"time_entry_id,omitempty" jsonschema_description:"The time entry created, when one was."`
 	Changes           []changeView      `json:"changes,omitempty" jsonschema_description:"Fields this call changes (or would change), before and after."`
 	Steps             []writeStep       `json:"steps,omitempty" jsonschema_description:"What was done, in order."`
 	Requests          []plannedRequest  `json:"requests,omitempty" jsonschema_description:"dry_run only: the exact write requests that would be sent."`

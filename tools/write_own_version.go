@@ -30,10 +30,10 @@ func (r *writeRun) settle(ctx context.Context, succeeded bool) {
 	after := r.after
 	if after == nil && succeeded {
 		i := r.step("read back", fmt.Sprintf("GET %s/%d", r.w.Entity, r.w.ID), stepDone, "")
-		rec, err := r.deps.Client.GetTicket(ctx, r.w.ID)
+		rec, err := r.deps.Client.Get(ctx, r.w.Entity, r.w.ID)
 		if err != nil {
 			r.failStep(i, "its new version is not known")
-			r.out.Notes = append(r.out.Notes, "The ticket could not be read back after this write: read it again (get_ticket) before changing it again.")
+			r.out.Notes = append(r.out.Notes, fmt.Sprintf("The %s could not be read back after this write: read it again (%s) before changing it again.", entityNoun(r.w.Entity), r.readTool()))
 			r.log.Warn("read-back after an own write failed", "tool", r.w.Tool, "entity", r.w.Entity, "id", r.w.ID, "err", err)
 		} else {
 			r.detail(i, "its new version, for this session's next write")

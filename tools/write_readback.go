@@ -82,7 +82,7 @@ func (r *writeRun) putTicket(ctx context.Context, fresh autotask.Record, ch auto
 // addNote is AddTicketNote, settled by a read-back when the answer is lost: a note on the ticket
 // with this title and text, created since just before the call, is the one it sent.
 func (r *writeRun) addNote(ctx context.Context, body autotask.Record) (int64, error) {
-	return r.create(ctx, "the note", "TicketNotes", "createDateTime", body,
+	return r.create(ctx, "the note", "TicketNotes", "createDateTime", "description", body,
 		func(ctx context.Context) (int64, error) { return r.deps.Client.AddTicketNote(ctx, r.w.ID, body) },
 		autotask.Eq("ticketID", r.w.ID), autotask.Eq("title", body["title"]))
 }
@@ -90,20 +90,33 @@ func (r *writeRun) addNote(ctx context.Context, body autotask.Record) (int64, er
 // createTicket is Create on Tickets, settled by a read-back when the answer is lost: a ticket of
 // the company with this title and description, created since just before the call.
 func (r *writeRun) createTicket(ctx context.Context, body autotask.Record) (int64, error) {
-	return r.create(ctx, "the create", "Tickets", "createDate", body,
+	return r.create(ctx, "the create", "Tickets", "createDate", "description", body,
 		func(ctx context.Context) (int64, error) { return r.deps.Client.Create(ctx, "Tickets", body) },
 		autotask.Eq("companyID", body["companyID"]), autotask.Eq("title", body["title"]))
 }
 
+// addTimeEntry is Create on TimeEntries, settled by a read-back when the answer is lost: an entry
+// by this resource on this ticket or task with this summary, created since just before the call.
+func (r *writeRun) addTimeEntry(ctx context.Context, body autotask.Record) (int64, error) {
+	parent := "ticketID"
+	if r.w.Entity == "Tasks" {
+		parent = "taskID"
+	}
+	return r.create(ctx, "the time entry", "TimeEntries", "createDateTime", "summaryNotes", body,
+		func(ctx context.Context) (int64, error) { return r.deps.Client.Create(ctx, "TimeEntries", body) },
+		autotask.Eq(parent, r.w.ID), autotask.Eq("resourceID", body["resourceID"]))
+}
+
 // create sends a create once and, when its answer is lost, looks for the record it made among
-// those matching match. Every record it made is remembered, so a later read-back skips it.
-func (r *writeRun) create(ctx context.Context, what, entity, createdField string, body autotask.Record,
+// those matching match whose textField is the one sent. Every record it made is remembered, so a
+// later read-back skips it.
+func (r *writeRun) create(ctx context.Context, what, entity, createdField, textField string, body autotask.Record,
 	send func(context.Context) (int64, error), match ...autotask.Filter) (int64, error) {
 	started := time.Now()
 	id, err := send(ctx)
 	if err != nil {
 		landed := r.settleLost(ctx, err, what, func(ctx context.Context) (bool, error) {
-			found, ferr := r.findCreated(ctx, entity, createdField, started, body, match...)
+			found, ferr := r.findCreated(ctx, entity, createdField, textField, started, body, match...)
 			id = found
 			return found != 0, ferr
 		})
@@ -116,11 +129,11 @@ func (r *writeRun) create(ctx context.Context, what, entity, createdField string
 }
 
 // findCreated is the read-back of a create: the newest record matching filter, created since just
-// before the call, with the description sent, that this server has not already created and
+// before the call, with the text sent in textField, that this server has not already created and
 // reported (that one is an earlier call's, made with the same words).
-func (r *writeRun) findCreated(ctx context.Context, entity, createdField string, since time.Time, body autotask.Record, filter ...autotask.Filter) (int64, error) {
+func (r *writeRun) findCreated(ctx context.Context, entity, createdField, textField string, since time.Time, body autotask.Record, filter ...autotask.Filter) (int64, error) {
 	filter = append(filter, autotask.Gte(createdField, since.Add(-readBackWindow).UTC().Format(time.RFC3339)))
-	ids, err := r.findSame(ctx, entity, body, filter...)
+	ids, err := r.findSame(ctx, entity, textField, body, filter...)
 	for _, id := range ids {
 		if !r.deps.created.has(entity, id) {
 			return id, err
@@ -129,19 +142,20 @@ func (r *writeRun) findCreated(ctx context.Context, entity, createdField string,
 	return 0, err
 }
 
-// findSame lists the records matching filter whose description is the one in body, compared
-// without regard to whitespace (which the API may rewrap), newest (highest id) first.
-func (r *writeRun) findSame(ctx context.Context, entity string, body autotask.Record, filter ...autotask.Filter) ([]int64, error) {
+// findSame lists the records matching filter whose textField (a description, a summary) is the one
+// in body, compared without regard to whitespace (which the API may rewrap), newest (highest id)
+// first.
+func (r *writeRun) findSame(ctx context.Context, entity, textField string, body autotask.Record, filter ...autotask.Filter) ([]int64, error) {
 	page, err := r.deps.Client.Query(ctx, entity, autotask.Query{
-		Filter: filter, IncludeFields: []string{"id", "description"}, MaxRecords: 50,
+		Filter: filter, IncludeFields: []string{"id", textField}, MaxRecords: 50,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read back %s: %w", entity, err)
 	}
-	want := strings.Join(strings.Fields(fmt.Sprint(body["description"])), " ")
+	want := strings.Join(strings.Fields(fmt.Sprint(body[textField])), " ")
 	var ids []int64
 	for _, rec := range page.Items {
-		if strings.Join(strings.Fields(rec.String("description")), " ") == want {
+		if strings.Join(strings.Fields(rec.String(textField)), " ") == want {
 			ids = append(ids, rec.ID())
 		}
 	}

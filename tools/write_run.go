@@ -21,6 +21,8 @@ type writeRun struct {
 	hint  string // added to a failure's text: what to do about this tool's particular failure
 	// readBack is what a read-back after a lost answer showed, for the failure's text.
 	readBack string
+	// seen is the record a guard refusal showed the assistant (write_refusal.go).
+	seen *seenRecord
 	// expected is the record as this call's writes should have left it, once one succeeded, and
 	// after the record as already read back since the last of them (a lost answer's read-back), if
 	// it was: settled with the guard when the call ends (settle).
@@ -33,11 +35,24 @@ func newWriteRun(ctx context.Context, deps Deps, tool, entity string, id int64) 
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &writeRun{
+	r := &writeRun{
 		deps: deps,
 		w:    guard.Write{Session: SessionID(ctx), Tool: tool, Entity: entity, ID: id},
-		out:  writeOutput{TicketID: id},
 		log:  logger,
+	}
+	r.setID(id)
+	return r
+}
+
+// setID names the record the call writes, once it is known (after a ticket number's look-up, or
+// the create).
+func (r *writeRun) setID(id int64) {
+	r.w.ID = id
+	switch r.w.Entity {
+	case "Tickets":
+		r.out.TicketID = id
+	case "Tasks":
+		r.out.TaskID = id
 	}
 }
 

@@ -27,6 +27,9 @@
 //     writable field it does not carry. lastActivityDate moves on every change and when a
 //     note or time entry is added to a ticket. A ticket set to status 5 "Complete" gets
 //     completedDate and resolvedDateTime; 8 "Completed" does not; leaving 5 clears them.
+//     Time entries keep the API's rules (timeentries.go): on a ticket or a task, not both;
+//     hours or a window that gives them, consistent; a date; a summary; a role the resource
+//     holds (a service-desk role for a ticket, a department role for a task).
 //   - Limits: a rolling hour of HourlyLimit requests (429 with Retry-After past it, shown by
 //     ThresholdInformation, optional latency past 50% and 75%), and ThreadLimit requests in
 //     flight per integration code and endpoint family (429 "API thread threshold of 3
@@ -39,7 +42,8 @@
 //
 // New seeds, from Options.Seed, the owner company (id 0, "Northstar IT Services") and
 // Companies customers (one is "Contoso") with contacts, contracts and configuration items;
-// technicians and the API user as resources; projects with tasks; and Tickets tickets
+// technicians and the API user as resources, with their roles (service-desk and department
+// roles, one default each) and the tenant's work types; projects with tasks; and Tickets tickets
 // across statuses, queues and priorities, numbered like T20260602.0002, with notes, UDF
 // values (some empty) and time entries on some. A few tickets carry hostile free text
 // (HostileTicketIDs). The seeded history ends on a fixed day (2026-11-23), not today, so

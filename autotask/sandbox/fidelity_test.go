@@ -69,6 +69,7 @@ func fidelityCases() []fidelityCase {
 	cases = append(cases, queryCases()...)
 	cases = append(cases, writeCases()...)
 	cases = append(cases, ticketCases()...)
+	cases = append(cases, timeEntryCases()...)
 	cases = append(cases, metadataCases()...)
 	cases = append(cases, limitCases()...)
 	return cases

@@ -93,9 +93,8 @@ var entityRules = map[string]map[string]fieldRule{
 		"email":     reqStr(254),
 		"userName":  {readOnly: true, length: 32},
 	},
-	"TimeEntries": {
+	"TimeEntries": { // dateWorked, roleID and summaryNotes are required by rule, not always (timeentries.go)
 		"resourceID":         req(),
-		"dateWorked":         req(),
 		"summaryNotes":       str(8000),
 		"internalNotes":      str(8000),
 		"timeEntryType":      roPick(timeEntryType),

@@ -14,7 +14,7 @@ func (s *Sandbox) validate(m *entityMeta, rec, old *record) []string {
 	for _, f := range m.fields {
 		v := rec.f[f.Name]
 		if f.IsRequired && isNull(v) {
-			errs = append(errs, fmt.Sprintf("Missing required field: %s.", f.Name))
+			errs = append(errs, fmt.Sprintf("Value does not exist for the required field %s.", f.Name))
 			continue
 		}
 		if isNull(v) || (old != nil && sameValue(old.f[f.Name], v) && !parentChanged(m, f, rec, old)) {
@@ -26,10 +26,13 @@ func (s *Sandbox) validate(m *entityMeta, rec, old *record) []string {
 				errs = append(errs, fmt.Sprintf("Picklist value [%s] does not exist for %s.", plainString(v), f.Name))
 			}
 		case f.IsReference:
-			if msg := s.checkReference(f, v); msg != "" {
+			if msg := s.checkReference(m, f, v); msg != "" {
 				errs = append(errs, msg)
 			}
 		}
+	}
+	if m.name() == "TimeEntries" {
+		errs = append(errs, s.timeEntryRules(rec)...)
 	}
 	return errs
 }
@@ -60,8 +63,14 @@ func plainString(v any) string {
 	return s
 }
 
+// referenceMessages are the API's own words for a reference that points nowhere, where they are
+// not its usual ones, by entity and field.
+var referenceMessages = map[string]string{
+	"TimeEntries.taskID": "This taskID does not reference a valid Task",
+}
+
 // checkReference refuses an id that points nowhere, for the entities the sandbox seeds.
-func (s *Sandbox) checkReference(f *fieldDef, v any) string {
+func (s *Sandbox) checkReference(m *entityMeta, f *fieldDef, v any) string {
 	id, ok := v.(int64)
 	if !ok {
 		return ""
@@ -77,6 +86,9 @@ func (s *Sandbox) checkReference(f *fieldDef, v any) string {
 	}
 	st, _ := s.storeNamed(target)
 	if st.get(id) == nil {
+		if msg, ok := referenceMessages[m.name()+"."+f.Name]; ok {
+			return msg
+		}
 		return fmt.Sprintf("Unable to find %s with id [%d] for field %s.", f.ReferenceEntityType, id, f.Name)
 	}
 	return ""
@@ -145,16 +157,21 @@ func (s *Sandbox) applyRules(m *entityMeta, old, rec *record, now time.Time, wc 
 	switch m.name() {
 	case "Tickets":
 		s.ticketRules(old, rec, now, wc)
+	case "TimeEntries":
+		s.timeEntryStamps(old, rec)
 	}
 }
 
 // afterWrite propagates a write to related records: a note or time entry on a ticket is
-// activity on the ticket.
+// activity on the ticket, and time logged on a task is activity on the task.
 func (s *Sandbox) afterWrite(m *entityMeta, rec *record, now time.Time, wc writeContext) {
 	switch m.name() {
 	case "TicketNotes", "TimeEntries":
 		if id, ok := rec.f["ticketID"].(int64); ok {
-			s.touchTicket(id, now, wc)
+			s.touchRecord("Tickets", id, now, wc)
+		}
+		if id, ok := rec.f["taskID"].(int64); ok && m.name() == "TimeEntries" {
+			s.touchRecord("Tasks", id, now, wc)
 		}
 	}
 }

@@ -112,6 +112,8 @@ var firstIDs = map[string]int64{
 	"Companies": 174, "Contacts": 30682001, "Resources": 29682885, "Tickets": 10001,
 	"TicketNotes": 28000001, "TimeEntries": 40001, "ConfigurationItems": 500001,
 	"Projects": 800, "Tasks": 9001, "Contracts": 29684001,
+	"Departments": 29683451, "Roles": 29683461, "BillingCodes": 29683481,
+	"ResourceServiceDeskRoles": 6001, "ResourceRoleDepartments": 7001,
 }
 
 // storeFor returns the records of an entity, creating the empty store on first use.

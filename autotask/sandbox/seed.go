@@ -22,6 +22,8 @@ type seeder struct {
 
 	techs     []int64 // active technicians
 	customers []customer
+	roles     map[string]int64 // role id by name (seedRoles)
+	workTypes map[string]int64 // work type (BillingCodes) id by name
 }
 
 type customer struct {
@@ -41,6 +43,7 @@ func (s *Sandbox) seed() {
 		asOf: historyEnd(s.opts.Now()),
 	}
 	g.resources()
+	g.seedRoles()
 	g.companies()
 	g.contacts()
 	g.contracts()
@@ -285,6 +288,7 @@ func (g *seeder) projects() {
 				"assignedResourceID": g.techs[g.r.IntN(len(g.techs))], "estimatedHours": float64(2 + g.r.IntN(16)),
 				"startDateTime": start.AddDate(0, 0, j*7), "endDateTime": start.AddDate(0, 0, j*7+5),
 				"taskNumber": fmt.Sprintf("TK%s.%04d", start.Format("20060102"), seq), "priorityLabel": int64(2),
+				"billingCodeID":  g.workTypes[workProject],
 				"createDateTime": start, "lastActivityDateTime": start.AddDate(0, 0, j*7), "creatorResourceID": lead,
 				"creatorType": int64(1), "isVisibleInClientPortal": false, "description": title + " (" + tpl.name + ")",
 			}, nil)

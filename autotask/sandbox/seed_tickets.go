@@ -173,6 +173,7 @@ func (g *seeder) timeEntry(ticketID int64, start time.Time, t map[string]any) {
 		"startDateTime": start, "endDateTime": start.Add(time.Duration(hours * float64(time.Hour))),
 		"hoursWorked": hours, "hoursToBill": hours, "summaryNotes": "Worked on: " + t["title"].(string),
 		"isNonBillable": false, "timeEntryType": int64(2), "contractID": t["contractID"],
+		"roleID": g.deskRoleOf(tech), "billingCodeID": g.workTypes[workRemote],
 		"createDateTime": start, "lastModifiedDateTime": start, "creatorUserID": tech, "showOnInvoice": true,
 	}, nil)
 }

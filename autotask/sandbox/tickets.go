@@ -43,10 +43,10 @@ func (s *Sandbox) nextTicketNumber(day time.Time) string {
 	return fmt.Sprintf("T%s.%04d", key, s.ticketSeq[key])
 }
 
-// touchTicket moves a ticket's activity when something is added to it (a note, a time
-// entry), as Autotask does.
-func (s *Sandbox) touchTicket(id int64, now time.Time, wc writeContext) {
-	st, _ := s.storeNamed("Tickets")
+// touchRecord moves a ticket's or task's activity when something is added to it (a note, a
+// time entry), as Autotask does.
+func (s *Sandbox) touchRecord(entity string, id int64, now time.Time, wc writeContext) {
+	st, _ := s.storeNamed(entity)
 	for {
 		old := st.get(id)
 		if old == nil {

@@ -214,6 +214,12 @@ func successCases(fx fixtures) []successCase {
 		// Writes, each after a fresh read in this session, as the guard requires.
 		{name: "read before note", tool: "get_ticket", args: map[string]any{"ticket_id": fx.TicketID}, check: hasTicket},
 		{name: "note", tool: "add_ticket_note", args: map[string]any{"ticket_id": fx.TicketID, "title": "e2e", "description": "Added by the end-to-end test."}, check: applied},
+		{name: "read before logging time", tool: "get_ticket", args: map[string]any{"ticket_id": fx.TicketID}, check: hasTicket},
+		{name: "on a ticket by number", tool: "log_time", args: map[string]any{"ticket_number": fx.TicketNumber, "hours": 0.5, "summary": "Logged by the end-to-end test."},
+			check: func(t *testing.T, out map[string]any) {
+				applied(t, out)
+				assert.Positive(t, intValue(out["time_entry_id"]))
+			}},
 		{name: "read before update", tool: "get_ticket", args: map[string]any{"ticket_id": fx.TicketID}, check: hasTicket},
 		{name: "title", tool: "update_ticket", args: map[string]any{"ticket_id": fx.TicketID, "changes": map[string]any{"title": "Updated by the end-to-end test"}}, check: applied, confirm: true},
 		{name: "read before resolve", tool: "get_ticket", args: map[string]any{"ticket_id": fx.TicketID}, check: hasTicket},

@@ -540,7 +540,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 			{name: "call full result", args: []string{"call", "--log-level", "debug", "--full", "query_entity", `{"entity":"Companies","limit":2}`}, want: `"structuredContent"`},
 			{name: "call bad arguments", args: []string{"call", "get_ticket", `{}`}, wantCode: exitFailure, want: `"isError": true`},
 			{name: "call refused write", args: []string{"call", "--audit-log", filepath.Join(t.TempDir(), "a.jsonl"), "add_ticket_note", `{"ticket_id":10019,"title":"t","description":"d"}`},
-				wantCode: exitFailure, want: "read the record first"},
+				wantCode: exitFailure, want: "had not read"},
 			{name: "call unknown tool", args: []string{"call", "get_tikcet", `{}`}, wantCode: exitUsage, want: "no tool"},
 			{name: "call 500 from the API", args: []string{"call", "--log-level", "debug", "get_ticket", `{"ticket_id":10019}`}, wantCode: exitFailure, want: "did not answer properly",
 				before: func() { fault(lt, counts, "GET", "Tickets/10019", always, sandbox.Fault{Kind: sandbox.FaultStatus}) }},
@@ -580,12 +580,15 @@ func secretsEveryTool(t *testing.T, lt *leakTenant, s *leakSession) {
 	s.fails(t, "describe_fields", map[string]any{"entity": "Tickets", "field": "acountID"})
 	s.fails(t, "describe_fields", map[string]any{"entity": 42})
 
-	page := s.ok(t, "query_entity", map[string]any{"entity": "Tickets", "limit": 5, "fields": []string{"id", "ticketNumber", "title"},
+	page := s.ok(t, "query_entity", map[string]any{"entity": "Tickets", "limit": 7, "fields": []string{"id", "ticketNumber", "title"},
 		"filter": []map[string]any{{"field": "status", "op": "noteq", "value": "Complete"}}})
 	items, _ := page["items"].([]any)
-	require.GreaterOrEqual(t, len(items), 3)
+	require.GreaterOrEqual(t, len(items), 6)
 	idAt := func(i int) int64 { return int64(items[i].(map[string]any)["id"].(float64)) }
-	readID, unreadID, otherID := idAt(0), idAt(1), idAt(2)
+	readID, otherID := idAt(0), idAt(2)
+	// A refusal for want of a read shows the ticket and counts as the read: each blind write below
+	// is on a ticket of its own, so each is refused.
+	unread := []int64{idAt(1), idAt(3), idAt(4), idAt(5)}
 	number, _ := items[0].(map[string]any)["ticketNumber"].(string)
 	if cursor, _ := page["cursor"].(string); cursor != "" {
 		s.ok(t, "query_entity", map[string]any{"entity": "Tickets", "cursor": cursor})
@@ -622,14 +625,18 @@ func secretsEveryTool(t *testing.T, lt *leakTenant, s *leakSession) {
 	s.read(t, "autotask://tickets/999999999", true)
 
 	// Writes: refused, dry run, applied, and the confirmation token path.
-	s.fails(t, "add_ticket_note", map[string]any{"ticket_id": unreadID, "title": "t", "description": "d"}, "read the record first")
-	s.fails(t, "update_ticket", map[string]any{"ticket_id": unreadID, "changes": map[string]any{"title": "x"}}, "read the record first")
-	s.fails(t, "resolve_ticket", map[string]any{"ticket_id": unreadID, "resolution": "r"}, "read the record first")
+	s.fails(t, "add_ticket_note", map[string]any{"ticket_id": unread[0], "title": "t", "description": "d"}, "had not read")
+	s.fails(t, "update_ticket", map[string]any{"ticket_id": unread[1], "changes": map[string]any{"title": "x"}}, "had not read")
+	s.fails(t, "resolve_ticket", map[string]any{"ticket_id": unread[2], "resolution": "r"}, "had not read")
+	s.fails(t, "log_time", map[string]any{"ticket_id": unread[3], "hours": 1, "summary": "s"}, "had not read")
 	s.fails(t, "add_ticket_note", map[string]any{"ticket_id": readID})
 	s.fails(t, "update_ticket", map[string]any{"ticket_id": readID, "changes": "title"})
 
 	s.ok(t, "add_ticket_note", map[string]any{"ticket_id": readID, "title": "dry", "description": "dry run", "dry_run": true})
 	s.ok(t, "add_ticket_note", map[string]any{"ticket_id": readID, "title": "Checked", "description": "Called the user back."})
+	s.ok(t, "log_time", map[string]any{"ticket_number": number, "hours": 0.25, "summary": "Called the user back.", "dry_run": true})
+	s.ok(t, "log_time", map[string]any{"ticket_id": readID, "hours": 0.25, "summary": "Called the user back."})
+	s.fails(t, "log_time", map[string]any{"ticket_id": readID, "hours": 0.25, "summary": "x", "role": "Astronaut"}, "no role is named")
 	s.ok(t, "get_ticket", map[string]any{"ticket_id": readID})
 	s.ok(t, "update_ticket", map[string]any{"ticket_id": readID, "changes": map[string]any{"title": "Renamed by the secrets test"}, "dry_run": true})
 	s.ok(t, "update_ticket", map[string]any{"ticket_id": readID, "changes": map[string]any{"title": "Renamed by the secrets test", "priority": "High"}})
@@ -787,7 +794,7 @@ func secretsOverHTTP(t *testing.T, lt *leakTenant, counts *leakCounts) {
 	_, body = send("get_ticket bad arguments", callBody(3, "get_ticket", `{"ticket_id":"x"}`), inSession(leakToken), 200)
 	assert.Contains(t, body, `"isError":true`)
 	_, body = send("refused write", callBody(4, "add_ticket_note", `{"ticket_id":10033,"title":"t","description":"d"}`), inSession(leakToken), 200)
-	assert.Contains(t, body, "read the record first")
+	assert.Contains(t, body, "had not read")
 	send("session with a wrong token", callBody(5, "get_ticket", `{"ticket_id":10019}`), inSession(wrongToken), 401)
 	counts.faults.Add(1)
 	lt.sb.Faults().Script("GET", "Tickets/10019", always, sandbox.Fault{Kind: sandbox.FaultStatus, Status: 401})

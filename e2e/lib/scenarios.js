@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { CALLED_TOOLS, REQUEST_TIMEOUT_MS, acceptElicitation, brief, declineElicitation, resultText } from './harness.js';
 
 export const READ_TOOLS = ['describe_fields', 'get_entity', 'get_ticket', 'query_entity'];
-export const WRITE_TOOLS = ['add_ticket_note', 'create_ticket', 'resolve_ticket', 'update_ticket'];
+export const WRITE_TOOLS = ['add_ticket_note', 'create_ticket', 'log_time', 'resolve_ticket', 'update_ticket'];
 export const ALL_TOOLS = [...READ_TOOLS, ...WRITE_TOOLS].sort();
 
 // The tools each prompt's text names; the server offers a prompt only when it offers them all.
@@ -223,6 +223,9 @@ export function defineScenarios(connect) {
       ['resolve_ticket', { ticket_id: 10001 }, /resolution/],
       ['create_ticket', { title: 'No company', description: 'x' }, /company/],
       ['create_ticket', { company: 'No Such Company Ltd', title: 't', description: 'd' }, /company|No Such Company/i],
+      ['log_time', { ticket_id: 10001, summary: 'x' }, /hours/],
+      ['log_time', { hours: 1, summary: 'x' }, /ticket_id|task_id/],
+      ['log_time', { ticket_id: 10001, task_id: 9001, hours: 1, summary: 'x' }, /not both/],
     ];
     for (const [tool, args, pattern] of cases) {
       it(`${tool} ${brief(args, 120)}`, async () => {
@@ -448,6 +451,28 @@ export function defineScenarios(connect) {
       assert.deepEqual(after.ticket.status, before.ticket.status, 'status unchanged');
       assert.equal(after.ticket.description, before.ticket.description, 'description unchanged');
       assert.deepEqual(after.ticket.priority, before.ticket.priority, 'priority unchanged');
+    });
+
+    it('log_time by ticket number logs one entry, unasked; resolve_ticket then leaves the status', async () => {
+      const [t] = await findOpenTickets(s, claimed, 1, { withoutTimeEntries: true });
+      const before = await s.ok('get_ticket', { ticket_id: t.id, include: ['time_entries'] });
+      const summary = `e2e time ${Date.now()}`;
+      const elicitationsBefore = s.elicitations.length;
+      const out = await s.ok('log_time', { ticket_number: before.ticket.ticketNumber, hours: 1.25, summary });
+      assert.equal(out.outcome, 'applied');
+      assert.ok(Number.isInteger(out.time_entry_id) && out.time_entry_id > 0, `time entry id in ${brief(out)}`);
+      assert.match(out.notes.join(' '), /resolve_ticket will leave its status/);
+      assert.equal(s.elicitations.length, elicitationsBefore, 'logging time needs no confirmation');
+      const after = await s.ok('get_ticket', { ticket_id: t.id, include: ['time_entries'] });
+      assert.equal(after.time_entries.total, before.time_entries.total + 1);
+      assert.ok(
+        after.time_entries.items.some((e) => e.summaryNotes === summary && e.hoursWorked === 1.25),
+        `the entry is listed: ${brief(after.time_entries.items)}`,
+      );
+      const resolved = await s.ok('resolve_ticket', { ticket_id: t.id, resolution: 'Resolved by the e2e suite.' });
+      assert.equal(resolved.outcome, 'applied');
+      const final = await s.ok('get_ticket', { ticket_id: t.id });
+      assert.deepEqual(final.ticket.status, before.ticket.status, 'with time logged, the status stays');
     });
 
     it('create_ticket with a company by id, then get_ticket finds it', async () => {
