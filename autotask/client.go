@@ -21,6 +21,7 @@ type Client struct {
 	pacer *pacer
 	zone  zoneState
 	meta  metadataCache
+	names nameState
 
 	lastThresholdCheck atomic.Int64 // unix nanos of the last ThresholdInformation poll started
 
@@ -66,6 +67,7 @@ func New(cfg Config) (*Client, error) {
 		pacer: newPacer(cfg.HourlyBudget, cfg.MaxInFlight),
 		zone:  newZoneState(),
 		meta:  newMetadataCache(),
+		names: newNameState(cfg),
 	}
 	c.bgCtx, c.bgCancel = context.WithCancel(context.Background())
 	return c, nil

@@ -16,7 +16,7 @@ import (
 )
 
 type createTicketInput struct {
-	Company      *labelOrID  `json:"company" jsonschema:"required" jsonschema_description:"The customer: company id, or its exact name (query_entity Companies finds it)."`
+	Company      *labelOrID  `json:"company" jsonschema:"required" jsonschema_description:"The customer: company id, its exact name, or \"Name (id)\" as results show it."`
 	Title        string      `json:"title" jsonschema:"required" jsonschema_description:"Ticket title, one line."`
 	Description  string      `json:"description" jsonschema:"required" jsonschema_description:"What the ticket is about."`
 	Priority     *labelOrID  `json:"priority,omitempty" jsonschema_description:"Priority label or id. Default: the tenant's default priority."`
@@ -124,7 +124,7 @@ func createChanges(ctx context.Context, r *writeRun, in createTicketInput) (ch a
 	if err != nil {
 		return ch, nil, nil, err
 	}
-	resolver := valueResolver{entity: "Tickets", md: md}
+	resolver := valueResolver{entity: "Tickets", md: md, names: clientNames(ctx, r.deps)}
 	if ch, err = resolver.resolve(named, nil, ""); err != nil {
 		return ch, nil, nil, err
 	}
@@ -269,22 +269,25 @@ func refuseComplete(md *autotask.Metadata, configured string, ch autotask.Change
 	return nil
 }
 
-// resolveCompany finds the company by id, or by exact name (case-insensitive, as the API compares).
+// resolveCompany finds the company by id, by exact name (case-insensitive, as the API compares),
+// or by the "Name (id)" form results show, whose name must be the company's.
 func resolveCompany(ctx context.Context, deps Deps, ref any) (autotask.Record, error) {
 	fields := []string{"id", "companyName", "isActive"}
 	if id, ok := integerValue(ref); ok {
 		n, _ := id.Int64()
-		if n < 1 {
-			return nil, badArgs("company id must be a positive integer (got %d)", n)
+		return companyByID(ctx, deps, n)
+	}
+	if m := labelledPattern.FindStringSubmatch(strings.TrimSpace(scalarString(ref))); m != nil {
+		if n, err := strconv.ParseInt(strings.TrimSpace(m[2]), 10, 64); err == nil {
+			rec, err := companyByID(ctx, deps, n)
+			if err != nil {
+				return nil, err
+			}
+			if name := sanitize.Text(rec.String("companyName")); !strings.EqualFold(normalSpaces(name), normalSpaces(m[1])) {
+				return nil, badArgs("company %d is %s, not %s; give the id alone, or the name and id as a result shows them", n, describeValue(name), describeValue(strings.TrimSpace(m[1])))
+			}
+			return rec, nil
 		}
-		rec, err := deps.Client.Get(ctx, "Companies", n)
-		if errors.Is(err, autotask.ErrNotFound) {
-			return nil, badArgs("no company with id %d; find companies with query_entity (entity Companies)", n)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("get company %d: %w", n, err)
-		}
-		return rec, nil
 	}
 	name := strings.TrimSpace(scalarString(ref))
 	if name == "" {
@@ -318,6 +321,20 @@ func resolveCompany(ctx context.Context, deps Deps, ref any) (autotask.Record, e
 		return nil, badArgs("no company is named exactly %s. Similar: %s. Give the id or the exact name", describeValue(name), listCompanies(near.Items))
 	}
 	return nil, badArgs("%d companies are named %s: %s. Give the id", len(exact), describeValue(name), listCompanies(exact))
+}
+
+func companyByID(ctx context.Context, deps Deps, n int64) (autotask.Record, error) {
+	if n < 1 {
+		return nil, badArgs("company id must be a positive integer (got %d)", n)
+	}
+	rec, err := deps.Client.Get(ctx, "Companies", n)
+	if errors.Is(err, autotask.ErrNotFound) {
+		return nil, badArgs("no company with id %d; find companies with query_entity (entity Companies)", n)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get company %d: %w", n, err)
+	}
+	return rec, nil
 }
 
 func listCompanies(cs []autotask.Record) string {

@@ -46,7 +46,7 @@ func (getTicketInput) JSONSchemaExtend(s *jsonschema.Schema) {
 }
 
 type getTicketOutput struct {
-	Ticket        map[string]any    `json:"ticket" jsonschema:"required" jsonschema_description:"The ticket, compact: no nulls or empty values; picklists as \"Label (id)\"; user-defined fields under udfs; API bookkeeping fields left out (get_entity Tickets has every field)."`
+	Ticket        map[string]any    `json:"ticket" jsonschema:"required" jsonschema_description:"The ticket, compact: no nulls or empty values; picklists as \"Label (id)\", references as \"Name (id)\"; user-defined fields under udfs; API bookkeeping fields left out (get_entity Tickets has every field)."`
 	Version       string            `json:"version" jsonschema:"required" jsonschema_description:"The version this read saw (the ticket's lastActivityDate). Writes are refused if the ticket has changed since."`
 	Notes         *ticketNotes      `json:"notes,omitempty" jsonschema_description:"With include notes: how many, and the newest."`
 	TimeEntries   *ticketTime       `json:"time_entries,omitempty" jsonschema_description:"With include time_entries: how many, hours worked, and the newest."`
@@ -105,7 +105,7 @@ var (
 	contactFields = []string{"id", "firstName", "lastName", "title", "emailAddress", "phone", "mobilePhone", "isActive", "companyID"}
 )
 
-const getTicketDescription = `Read one ticket by ticket_id or ticket_number, compact (picklists as "Label (id)", no empty fields, API bookkeeping fields left out: get_entity Tickets has them), with the version it was read at. Optionally include notes, time_entries, company and contact, each summarised.
+const getTicketDescription = `Read one ticket by ticket_id or ticket_number, compact (picklists as "Label (id)", references as "Name (id)", no empty fields, API bookkeeping fields left out: get_entity Tickets has them), with the version it was read at. Optionally include notes, time_entries, company and contact, each summarised.
 Read a ticket with this tool before changing it: writes are refused for tickets this session has not read, or that changed since.`
 
 func getTicketTool(deps Deps) Tool {
@@ -146,7 +146,12 @@ func getTicket(ctx context.Context, deps Deps, in getTicketInput) (*mcp.CallTool
 	ticket, hasText := compactRecord(view, md)
 	out := getTicketOutput{Ticket: ticket, Version: version}
 	out.Untrusted.add("ticket", hasText)
-	addTicketIncludes(ctx, deps, rec, includes, &out)
+	var names referenceNamer
+	names.add("ticket", ticket, md)
+	addTicketIncludes(ctx, deps, rec, includes, &out, &names)
+	for _, section := range names.name(ctx, deps) {
+		out.Untrusted.add(section, true)
+	}
 	return structuredResult(out)
 }
 
@@ -215,8 +220,8 @@ func recordRead(ctx context.Context, deps Deps, entity string, id int64, rec aut
 
 // addTicketIncludes reads the includes concurrently (each is a different endpoint, so the client's
 // per-endpoint limit is not the bottleneck). A failed include is reported beside the ticket rather
-// than failing the whole read.
-func addTicketIncludes(ctx context.Context, deps Deps, rec autotask.Record, includes []string, out *getTicketOutput) {
+// than failing the whole read. The references of what they read are noted in names.
+func addTicketIncludes(ctx context.Context, deps Deps, rec autotask.Record, includes []string, out *getTicketOutput, names *referenceNamer) {
 	if len(includes) == 0 {
 		return
 	}
@@ -224,7 +229,7 @@ func addTicketIncludes(ctx context.Context, deps Deps, rec autotask.Record, incl
 	var wg sync.WaitGroup
 	for _, inc := range includes {
 		wg.Go(func() {
-			set, text, err := readInclude(ctx, deps, rec, inc, out)
+			set, text, err := readInclude(ctx, deps, rec, inc, out, names)
 			if set == nil && err == nil {
 				return
 			}
@@ -246,13 +251,13 @@ func addTicketIncludes(ctx context.Context, deps Deps, rec autotask.Record, incl
 
 // readInclude reads one include of a ticket; set stores it in out and is called under the
 // caller's lock. Neither set nor an error: the ticket has nothing to include (no contact).
-func readInclude(ctx context.Context, deps Deps, rec autotask.Record, inc string, out *getTicketOutput) (set func(), text bool, err error) {
+func readInclude(ctx context.Context, deps Deps, rec autotask.Record, inc string, out *getTicketOutput, names *referenceNamer) (set func(), text bool, err error) {
 	switch inc {
 	case includeNotes:
-		notes, text, err := ticketNotesOf(ctx, deps, rec.ID())
+		notes, text, err := ticketNotesOf(ctx, deps, rec.ID(), names)
 		return func() { out.Notes = notes }, text, err
 	case includeTimeEntries:
-		te, text, err := ticketTimeOf(ctx, deps, rec.ID())
+		te, text, err := ticketTimeOf(ctx, deps, rec.ID(), names)
 		return func() { out.TimeEntries = te }, text, err
 	case includeCompany, includeContact:
 		entity, field, fields := "Companies", "companyID", companyFields
@@ -263,7 +268,7 @@ func readInclude(ctx context.Context, deps Deps, rec autotask.Record, inc string
 		if !ok || refID <= 0 {
 			return nil, false, nil
 		}
-		summary, text, err := relatedSummary(ctx, deps, entity, refID, fields)
+		summary, text, err := relatedSummary(ctx, deps, entity, refID, fields, names, inc)
 		if inc == includeCompany {
 			return func() { out.Company = summary }, text, err
 		}
@@ -272,7 +277,7 @@ func readInclude(ctx context.Context, deps Deps, rec autotask.Record, inc string
 	return nil, false, nil
 }
 
-func ticketNotesOf(ctx context.Context, deps Deps, ticketID int64) (*ticketNotes, bool, error) {
+func ticketNotesOf(ctx context.Context, deps Deps, ticketID int64, names *referenceNamer) (*ticketNotes, bool, error) {
 	records, md, err := childRecords(ctx, deps, "TicketNotes", ticketID, noteFields)
 	if err != nil {
 		return nil, false, err
@@ -284,13 +289,14 @@ func ticketNotesOf(ctx context.Context, deps Deps, ticketID int64) (*ticketNotes
 		item, t := compactRecord(rec, md)
 		truncateField(item, "description", noteTextRunes)
 		delete(item, "ticketID")
+		names.add(includeNotes, item, md)
 		out.Items = append(out.Items, item)
 		text = text || t
 	}
 	return out, text, nil
 }
 
-func ticketTimeOf(ctx context.Context, deps Deps, ticketID int64) (*ticketTime, bool, error) {
+func ticketTimeOf(ctx context.Context, deps Deps, ticketID int64, names *referenceNamer) (*ticketTime, bool, error) {
 	records, md, err := childRecords(ctx, deps, "TimeEntries", ticketID, timeFields)
 	if err != nil {
 		return nil, false, err
@@ -308,6 +314,7 @@ func ticketTimeOf(ctx context.Context, deps Deps, ticketID int64) (*ticketTime, 
 		item, t := compactRecord(rec, md)
 		truncateField(item, "summaryNotes", timeNoteTextRunes)
 		delete(item, "ticketID")
+		names.add(includeTimeEntries, item, md)
 		out.Items = append(out.Items, item)
 		text = text || t
 	}
@@ -336,8 +343,9 @@ func childRecords(ctx context.Context, deps Deps, entity string, ticketID int64,
 	return records, md, nil
 }
 
-// relatedSummary reads one related record and keeps the fields a person needs to place it.
-func relatedSummary(ctx context.Context, deps Deps, entity string, id int64, fields []string) (map[string]any, bool, error) {
+// relatedSummary reads one related record and keeps the fields a person needs to place it; its
+// references are noted in names, in section.
+func relatedSummary(ctx context.Context, deps Deps, entity string, id int64, fields []string, names *referenceNamer, section string) (map[string]any, bool, error) {
 	rec, err := deps.Client.Get(ctx, entity, id)
 	if err != nil {
 		return nil, false, fmt.Errorf("get %s %d: %w", entity, id, err)
@@ -353,6 +361,7 @@ func relatedSummary(ctx context.Context, deps Deps, entity string, id int64, fie
 		}
 	}
 	summary, hasText := compactRecord(picked, md)
+	names.add(section, summary, md)
 	return summary, hasText, nil
 }
 

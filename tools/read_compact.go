@@ -18,7 +18,8 @@ import (
 //     in brackets is kept for exactness; either the label, the id or this whole form is accepted
 //     wherever a value is expected. It is half the bytes of {"id": 8, "label": "In Progress"}, and
 //     a ticket has a dozen picklists;
-//   - reference ids (companyID, contactID, ...) and dates are kept as the API gave them;
+//   - reference fields (companyID, contactID, ...) become "Contoso (215)" once the result's names
+//     are read (read_names.go); dates are kept as the API gave them;
 //   - user-defined fields become one object "udfs": {"Name": "value"} without the empty ones, and
 //     are left out altogether when all are empty;
 //   - every string is sanitised (sanitize.Text); a result names the sections that hold free text in

@@ -11,7 +11,7 @@ import (
 
 type updateTicketInput struct {
 	TicketID *int64      `json:"ticket_id" jsonschema:"required,minimum=1" jsonschema_description:"Ticket id (numeric), as get_ticket shows it. Read the ticket with get_ticket in this session first: writes to a ticket this session has not read, or that changed since, are refused."`
-	Changes  fieldValues `json:"changes" jsonschema:"required" jsonschema_description:"Fields to change, by API name (as get_ticket shows them): {\"priority\": \"High\", \"assignedResourceID\": 29682890}. Picklists take the label or the id. User-defined fields by name, directly or grouped: {\"udfs\": {\"Root Cause\": \"Disk full\"}}. null clears a field. Every other field keeps its value."`
+	Changes  fieldValues `json:"changes" jsonschema:"required" jsonschema_description:"Fields to change, by API name (as get_ticket shows them): {\"priority\": \"High\", \"assignedResourceID\": 29682890}. Picklists take the label or the id; references the id or \"Name (id)\" as results show them. User-defined fields by name, directly or grouped: {\"udfs\": {\"Root Cause\": \"Disk full\"}}. null clears a field. Every other field keeps its value."`
 	Confirm  string      `json:"confirm,omitempty" jsonschema_description:"The token from a confirmation_required result, after the person agreed. Omit on the first call."`
 	DryRun   bool        `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
 }
@@ -44,10 +44,11 @@ func updateTicket(ctx context.Context, r *writeRun, in updateTicketInput) writeE
 	r.md = md
 	// Names and values are checked before the fresh read, so a misspelt field costs no request; then
 	// again against the fresh ticket, which a sub-issue type's label may need (its issue type).
-	if _, err := (valueResolver{entity: "Tickets", md: md, deferChildren: true}).resolve(in.Changes, nil, "changes"); err != nil {
+	names := clientNames(ctx, r.deps)
+	if _, err := (valueResolver{entity: "Tickets", md: md, deferChildren: true, names: names}).resolve(in.Changes, nil, "changes"); err != nil {
 		return r.fail(ctx, err)
 	}
-	resolver := valueResolver{entity: "Tickets", md: md}
+	resolver := valueResolver{entity: "Tickets", md: md, names: names}
 
 	fresh, err := r.readFresh(ctx, "read ticket")
 	if err != nil {
