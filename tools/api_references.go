@@ -21,9 +21,9 @@ type nameLookup func(entity string, id int64) (name string, found bool, err erro
 
 // clientNames is a nameLookup over the client's cached names: no request for a name a result has
 // just shown.
-func clientNames(ctx context.Context, deps Deps) nameLookup {
+func clientNames(ctx context.Context, client *autotask.Client) nameLookup {
 	return func(entity string, id int64) (string, bool, error) {
-		got, err := deps.Client.Names(ctx, entity, []int64{id})
+		got, err := client.Names(ctx, entity, []int64{id})
 		if err != nil {
 			return "", false, err
 		}

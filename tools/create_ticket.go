@@ -124,7 +124,7 @@ func createChanges(ctx context.Context, r *writeRun, in createTicketInput) (ch a
 	if err != nil {
 		return ch, nil, nil, err
 	}
-	resolver := valueResolver{entity: "Tickets", md: md, names: clientNames(ctx, r.deps)}
+	resolver := valueResolver{entity: "Tickets", md: md, names: clientNames(ctx, r.deps.Client)}
 	if ch, err = resolver.resolve(named, nil, ""); err != nil {
 		return ch, nil, nil, err
 	}

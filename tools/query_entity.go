@@ -39,7 +39,7 @@ func (o queryEntityOutput) recordText() bool   { return len(o.Untrusted) > 0 }
 func (o queryEntityOutput) withoutMarker() any { o.Untrusted = nil; return o }
 
 const queryEntityDescription = `Find records of any Autotask entity with a filter; returns one page of compact records and a cursor for the next.
-Filter items are {field, op, value} (ops: eq noteq gt gte lt lte beginsWith endsWith contains exist notExist in notIn) or {op: "and"|"or", items: [...]}; picklist fields accept labels ("status": "In Progress"). Field names and ops are checked before the query is sent; describe_fields lists an entity's fields and picklist values.
+Filter items are {field, op, value} (ops: eq noteq gt gte lt lte beginsWith endsWith contains exist notExist in notIn) or {op: "and"|"or", items: [...]}; picklist fields accept labels ("status": "In Progress"); reference fields accept a record's exact name ("companyID": "Contoso") and resource fields "me". Field names and ops are checked before the query is sent; describe_fields lists an entity's fields and picklist values.
 Records are compact: no empty fields, picklists as "Label (id)", references (companyID, assignedResourceID, ...) as "Name (id)", UDFs under udfs. Use count_only to count, fields to keep results small, and get_ticket for one ticket with its notes.`
 
 func queryEntityTool(deps Deps) Tool {
@@ -77,8 +77,8 @@ func queryEntity(ctx context.Context, deps Deps, req mcp.CallToolRequest, in que
 	if err != nil {
 		return nil, fmt.Errorf("metadata of %s: %w", entity.Name, err)
 	}
-	resolver := filterResolver{entity: entity.Name, md: md}
-	filter, err := resolver.resolve(in.Filter)
+	resolver := filterResolver{entity: entity.Name, md: md, client: deps.Client}
+	filter, err := resolver.resolve(ctx, in.Filter)
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func updateTicket(ctx context.Context, r *writeRun, in updateTicketInput) writeE
 	r.md = md
 	// Names and values are checked before the fresh read, so a misspelt field costs no request; then
 	// again against the fresh ticket, which a sub-issue type's label may need (its issue type).
-	names := clientNames(ctx, r.deps)
+	names := clientNames(ctx, r.deps.Client)
 	if _, err := (valueResolver{entity: "Tickets", md: md, deferChildren: true, names: names}).resolve(in.Changes, nil, "changes"); err != nil {
 		return r.fail(ctx, err)
 	}
