@@ -76,7 +76,7 @@ func TestFilterByName(t *testing.T) {
 		out := ok(t, env.Call(t, "query_entity", args("entity", "Tickets", "filter", []any{args("field", "companyID", "op", "eq", "value", "Contoso")}, "fields", []any{"companyID"})))
 		require.NotEmpty(t, items(t, out))
 		for _, row := range items(t, out) {
-			assert.Equal(t, fmt.Sprintf("Contoso (%d)", contoso), row["companyID"])
+			assert.Equal(t, fmt.Sprintf("Contoso (%d)", contoso), valueOf(out, row, "companyID"))
 		}
 	})
 
