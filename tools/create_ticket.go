@@ -73,14 +73,19 @@ func createTicket(ctx context.Context, r *writeRun, in createTicketInput) writeE
 	if len(defaults) > 0 {
 		r.out.Notes = append(r.out.Notes, "Tenant defaults used: "+strings.Join(defaults, ", ")+".")
 	}
-	whose := fmt.Sprintf("for %s (company %d)", truncateRunes(sanitize.Text(company.String("companyName")), writeSummaryRunes), company.ID())
+	// The summary is the server's own words; the company's name and the title are record text,
+	// quoted in their own fields (and in the confirmation the person reads).
+	companyName := truncateRunes(sanitize.Text(company.String("companyName")), writeSummaryRunes)
+	whose := fmt.Sprintf("for company %d", company.ID())
+	r.out.Company = fmt.Sprintf("%s (%d)", companyName, company.ID())
+	r.out.Title = truncateRunes(sanitize.Text(in.Title), writeSummaryRunes)
 
 	if in.DryRun {
 		r.planDryRun("create ticket", "POST Tickets")
 		r.out.Requests = []plannedRequest{{Method: "POST", Path: "Tickets", Body: body}}
 		return r.finishDryRun(ctx, "Dry run: nothing sent. The ticket would be created "+whose+".", "Creating")
 	}
-	msg := createConfirmMessage(r, whose, in.Title, r.deps.Guard.Decisions(r.w))
+	msg := createConfirmMessage(r, fmt.Sprintf("for %s (company %d)", companyName, company.ID()), in.Title, r.deps.Guard.Decisions(r.w))
 	c, err := confirmWrite(ctx, r.deps, r.w, guard.CreateVersion, in.Confirm, msg)
 	if err != nil {
 		return r.fail(ctx, err)
@@ -170,6 +175,7 @@ func readCreated(ctx context.Context, r *writeRun, body autotask.Record, whose s
 		r.log.Warn("guard: new ticket not recorded as read", "id", id, "err", err)
 	}
 	r.out.TicketNumber = created.String("ticketNumber")
+	r.out.Version = guard.VersionOf(map[string]any(created))
 	return r.finish(ctx, outcomeApplied, fmt.Sprintf("Created %s %s.", ticketName(created, id), whose))
 }
 
