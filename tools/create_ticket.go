@@ -16,22 +16,22 @@ import (
 )
 
 type createTicketInput struct {
-	Company      *labelOrID  `json:"company" jsonschema:"required" jsonschema_description:"The customer: company id, its exact name, or \"Name (id)\" as results show it."`
-	Title        string      `json:"title" jsonschema:"required" jsonschema_description:"Ticket title, one line."`
-	Description  string      `json:"description" jsonschema:"required" jsonschema_description:"What the ticket is about."`
-	Priority     *labelOrID  `json:"priority,omitempty" jsonschema_description:"Priority label or id. Default: the tenant's default priority."`
-	Status       *labelOrID  `json:"status,omitempty" jsonschema_description:"Status label or id. Default: the tenant's default (normally New). Any other status needs the person's confirmation; the Complete status is refused: create the ticket, then resolve_ticket."`
-	Queue        *labelOrID  `json:"queue,omitempty" jsonschema_description:"Queue label or id (queueID)."`
-	IssueType    *labelOrID  `json:"issue_type,omitempty" jsonschema_description:"Issue type label or id."`
-	SubIssueType *labelOrID  `json:"sub_issue_type,omitempty" jsonschema_description:"Sub-issue type label or id; must belong to issue_type."`
-	DueDateTime  string      `json:"due_date_time,omitempty" jsonschema_description:"Due date and time, ISO 8601 UTC (2026-01-31T17:00:00Z)."`
-	ContactID    *int64      `json:"contact_id,omitempty" jsonschema:"minimum=1" jsonschema_description:"The company's contact the ticket is for."`
-	Fields       fieldValues `json:"fields,omitempty" jsonschema_description:"Any other ticket field by API name, labels accepted for picklists, e.g. {\"source\": \"Phone\", \"assignedResourceID\": 29682890, \"udfs\": {\"Customer Impact\": \"Department\"}}."`
-	Confirm      string      `json:"confirm,omitempty" jsonschema_description:"The token from a confirmation_required result, after the person agreed. Omit on the first call."`
-	DryRun       bool        `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
+	Company      *labelOrID  `json:"company" jsonschema:"required" jsonschema_description:"Company id, exact name, or \"Name (id)\"."`
+	Title        string      `json:"title" jsonschema:"required" jsonschema_description:"One line."`
+	Description  string      `json:"description" jsonschema:"required" jsonschema_description:"What it is about."`
+	Priority     *labelOrID  `json:"priority,omitempty" jsonschema_description:"Label or id; default the tenant's."`
+	Status       *labelOrID  `json:"status,omitempty" jsonschema_description:"Label or id; default the tenant's. Not Complete: resolve_ticket does that."`
+	Queue        *labelOrID  `json:"queue,omitempty" jsonschema_description:"Label or id."`
+	IssueType    *labelOrID  `json:"issue_type,omitempty" jsonschema_description:"Label or id."`
+	SubIssueType *labelOrID  `json:"sub_issue_type,omitempty" jsonschema_description:"Label or id, under issue_type."`
+	DueDateTime  string      `json:"due_date_time,omitempty" jsonschema_description:"ISO 8601 UTC."`
+	ContactID    *int64      `json:"contact_id,omitempty" jsonschema:"minimum=1" jsonschema_description:"The company's contact."`
+	Fields       fieldValues `json:"fields,omitempty" jsonschema_description:"Other fields by API name, as update_ticket's changes."`
+	Confirm      string      `json:"confirm,omitempty" jsonschema_description:"When the person could not be asked directly: the token of the confirmation_required result, once they said yes."`
+	DryRun       bool        `json:"dry_run,omitempty" jsonschema_description:"Check everything; return the exact requests, send nothing."`
 }
 
-const createTicketDescription = `Create a ticket for a company (by id or exact name). Required fields the tenant gives defaults for (priority, status) are filled from its defaults; any other missing required field is named in the error. A status other than the tenant's default for new tickets (or another sensitive field set away from its default) needs the person's confirmation: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is created until the same call is repeated with confirm set to that token. The result gives the new ticket's id and number. The create is sent once and never retried: if its answer is lost, the server looks for the ticket itself and says whether it found it; when it did not, look again (query_entity) before creating it again. dry_run shows the exact request without sending it.`
+const createTicketDescription = `Create a ticket for a company; required fields the tenant has defaults for are filled in. A non-default status (or another sensitive field) needs the person's confirmation (asked directly, or see confirm). Sent once, never retried; a lost answer is looked up.`
 
 // createArgs maps the tool's named arguments to ticket fields.
 var createArgs = []struct{ arg, field string }{

@@ -23,11 +23,12 @@ type filterArg struct {
 	Items []filterArg `json:"items,omitempty"`
 }
 
-// schemaGroupDepth is how deep the advertised schema lets groups nest. The schema must be finite
-// (everything is inlined, some clients do not resolve $ref); deeper nesting is still accepted by
-// the handler up to maxGroupDepth.
+// schemaGroupDepth is how deep the advertised schema lets groups nest: the filter's items, and the
+// comparisons of an and/or group among them. The schema must be finite (everything is inlined, some clients do not
+// resolve $ref) and every level costs the assistant's context in tools/list; deeper nesting is
+// still accepted by the handler up to maxGroupDepth.
 const (
-	schemaGroupDepth = 3
+	schemaGroupDepth = 2
 	maxGroupDepth    = 8
 )
 
@@ -57,17 +58,20 @@ func filterSchema(depth int, described bool) *jsonschema.Schema {
 		ops = append(ops, n)
 	}
 	props := jsonschema.NewProperties()
-	props.Set("field", &jsonschema.Schema{Type: "string", Description: desc("Field name, as listed by describe_fields (case-insensitive). Omit for and/or.")})
-	props.Set("op", &jsonschema.Schema{Type: "string", Enum: ops, Description: desc(
-		"Comparison: eq noteq gt gte lt lte beginsWith endsWith contains exist notExist in notIn; or a group: and, or (with items).")})
-	valueDesc := "As in the top-level filter items."
+	props.Set("field", &jsonschema.Schema{Type: "string", Description: desc("Field name (describe_fields lists them); none for and/or.")})
+	op := &jsonschema.Schema{Type: "string", Enum: ops, Description: "A comparison, or a group (and, or) of items."}
+	if !described {
+		op = &jsonschema.Schema{Type: "string"} // the values listed at the top level
+	}
+	props.Set("op", op)
+	valueDesc := "As above."
 	if described {
-		valueDesc = "Value to compare with: string, number or boolean; an array for in/notIn; none for exist/notExist. Picklist fields take the label (\"In Progress\") or the id; reference fields (companyID, assignedResourceID, ...) the id, the record's exact name (\"Contoso\") or \"me\" (the resource you act as). Dates as ISO 8601 (2026-01-31T00:00:00Z)."
+		valueDesc = "String, number or boolean; a list for in/notIn. Picklists take the label or id; references the id, the record's exact name or \"me\" (you). Dates ISO 8601."
 	}
 	// A value schema must not be empty: an empty schema serialises as a bare `true`, which some
 	// clients cannot convert for their model.
 	props.Set("value", &jsonschema.Schema{Description: valueDesc})
-	props.Set("udf", &jsonschema.Schema{Type: "boolean", Description: desc("true when field is a user-defined field (at most one UDF condition per query).")})
+	props.Set("udf", &jsonschema.Schema{Type: "boolean", Description: desc("true for a user-defined field (one per query at most).")})
 	if depth > 1 {
 		props.Set("items", &jsonschema.Schema{Type: "array", Items: filterSchema(depth-1, false), Description: desc("Conditions of an and/or group.")})
 	}

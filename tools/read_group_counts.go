@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/invopop/jsonschema"
+
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 )
 
@@ -31,14 +33,18 @@ const (
 
 // groupCount is one value of the group_by field and how many matching records hold it.
 type groupCount struct {
-	Value string `json:"value" jsonschema:"required" jsonschema_description:"The value: a picklist's \"Label (id)\", a reference's \"Name (id)\", or \"(empty)\" for records without one."`
-	Count int    `json:"count" jsonschema:"required" jsonschema_description:"Records with this value."`
+	Value string `json:"value"`
+	Count int    `json:"count"`
 }
+
+// The groups' schemas are their properties' descriptions (query_entity's output).
+func (groupCount) JSONSchema() *jsonschema.Schema { return &jsonschema.Schema{Type: "object"} }
+func (groupRest) JSONSchema() *jsonschema.Schema  { return &jsonschema.Schema{Type: "object"} }
 
 // groupRest sums up the groups beyond the ones listed.
 type groupRest struct {
-	Groups int `json:"groups" jsonschema:"required" jsonschema_description:"Groups not listed."`
-	Count  int `json:"count" jsonschema:"required" jsonschema_description:"Records in them."`
+	Groups int `json:"groups"`
+	Count  int `json:"count"`
 }
 
 // groupCounts fills out with the total and the per-value counts of field groupBy over filter; the

@@ -10,13 +10,13 @@ import (
 )
 
 type updateTicketInput struct {
-	TicketID *int64      `json:"ticket_id" jsonschema:"required,minimum=1" jsonschema_description:"Ticket id (numeric), as get_ticket shows it. Read the ticket with get_ticket in this session first: writes to a ticket this session has not read, or that changed since, are refused."`
-	Changes  fieldValues `json:"changes" jsonschema:"required" jsonschema_description:"Fields to change, by API name (as get_ticket shows them): {\"priority\": \"High\", \"assignedResourceID\": 29682890}. Picklists take the label or the id; references the id or \"Name (id)\" as results show them. User-defined fields by name, directly or grouped: {\"udfs\": {\"Root Cause\": \"Disk full\"}}. null clears a field. Every other field keeps its value."`
-	Confirm  string      `json:"confirm,omitempty" jsonschema_description:"The token from a confirmation_required result, after the person agreed. Omit on the first call."`
-	DryRun   bool        `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
+	TicketID *int64      `json:"ticket_id" jsonschema:"required,minimum=1" jsonschema_description:"Ticket id; read it with get_ticket in this session first, else the write is refused."`
+	Changes  fieldValues `json:"changes" jsonschema:"required" jsonschema_description:"Fields by API name: {\"priority\": \"High\", \"assignedResourceID\": \"Priya Patel (29682887)\", \"udfs\": {\"Root Cause\": \"Disk full\"}}. Picklists take the label or id, references the id or \"Name (id)\"; null clears."`
+	Confirm  string      `json:"confirm,omitempty" jsonschema_description:"When the person could not be asked directly: the token of the confirmation_required result, once they said yes."`
+	DryRun   bool        `json:"dry_run,omitempty" jsonschema_description:"Check everything; return the exact requests, send nothing."`
 }
 
-const updateTicketDescription = `Change named fields of a ticket: a fresh read, then one PUT of the whole fresh ticket with only these fields changed, so no other field moves. Labels are accepted for picklists, user-defined fields by name. Unknown and read-only fields are refused. Changing status, companyID, the changeApproval fields or co-managed visibility needs the person's confirmation: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is written until the same call is repeated with confirm set to that token. To resolve a ticket use resolve_ticket. Read the ticket with get_ticket first.`
+const updateTicketDescription = `Change named fields of a ticket: fresh read, then one PUT of the whole ticket with only these changed. status, companyID, the changeApproval fields and co-managed visibility need the person's confirmation (asked directly, or see confirm). resolve_ticket resolves.`
 
 func updateTicketTool(deps Deps) Tool {
 	return newWriteTool(deps, definition{
