@@ -23,6 +23,7 @@ type Client struct {
 	meta  metadataCache
 	// lookups keeps the acting resource, its roles and the tenant's roles and work types.
 	lookups lookupCache
+	names   nameState
 
 	lastThresholdCheck atomic.Int64 // unix nanos of the last ThresholdInformation poll started
 
@@ -68,6 +69,7 @@ func New(cfg Config) (*Client, error) {
 		pacer: newPacer(cfg.HourlyBudget, cfg.MaxInFlight),
 		zone:  newZoneState(),
 		meta:  newMetadataCache(),
+		names: newNameState(cfg),
 	}
 	c.bgCtx, c.bgCancel = context.WithCancel(context.Background())
 	return c, nil

@@ -22,6 +22,8 @@ const (
 	DefaultHourlyBudget      = 10000
 	DefaultMaxInFlight       = 3
 	DefaultMetadataTTL       = time.Hour
+	DefaultNameTTL           = 15 * time.Minute
+	DefaultNameCacheSize     = 20000
 	DefaultThresholdInterval = 5 * time.Minute
 	DefaultRetryBaseDelay    = 250 * time.Millisecond
 	// DefaultAttemptTimeout bounds one request: a hung read is abandoned and retried, so a tool
@@ -54,10 +56,12 @@ type Config struct {
 	HTTPClient                        *http.Client  // default: timeouts set
 	Logger                            *slog.Logger  // default: discard
 	MetadataTTL                       time.Duration // default 1h
+	NameTTL                           time.Duration // how long a record's name is reused; default 15m
+	NameCacheSize                     int           // record names held at most; default 20000
 	ThresholdInterval                 time.Duration // how often ThresholdInformation is polled; default 5m; < 0 disables
 	RetryBaseDelay                    time.Duration // default 250ms (tests set it small)
 	AttemptTimeout                    time.Duration // one request's time to answer; default 30s
-	// Now is the clock of the metadata cache, the threshold poll and Retry-After dates; default
+	// Now is the clock of the metadata and name caches, the threshold poll and Retry-After dates; default
 	// time.Now. Tests move it instead of sleeping.
 	Now func() time.Time
 }
@@ -274,6 +278,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MetadataTTL <= 0 {
 		c.MetadataTTL = DefaultMetadataTTL
+	}
+	if c.NameTTL <= 0 {
+		c.NameTTL = DefaultNameTTL
+	}
+	if c.NameCacheSize <= 0 {
+		c.NameCacheSize = DefaultNameCacheSize
 	}
 	if c.ThresholdInterval == 0 {
 		c.ThresholdInterval = DefaultThresholdInterval

@@ -111,6 +111,7 @@ func (c *Client) roundTrip(ctx context.Context, req apiRequest, target string) a
 			return attemptResult{err: err, local: true}
 		}
 		defer release()
+		countRequest(ctx)
 	}
 	// The attempt's own deadline is told apart from the caller's by its cause: the caller
 	// giving up ends the call, the attempt timing out is a lost answer (retried when safe).

@@ -16,16 +16,22 @@
 //     from JSON-RPC bytes in to bytes out. Targets: get_ticket <= 250 µs/op end to end; the
 //     server's own share (everything but the sandbox handler) <= 30%.
 //   - 3, requests_test.go: API requests per tool call as the sandbox counts them, warm and
-//     cold metadata; every request spends the tenant's shared hourly budget. Targets: get_ticket 1,
+//     cold caches (metadata and names); every request spends the tenant's shared hourly budget. Targets: get_ticket 1,
 //     query_entity one page 1, add_ticket_note <= 2, resolve_ticket 5, the fewest the ticket
 //     contract (package autotask) allows: GET, time entry count, note, PUT resolution, PUT status.
 //   - 4, tokens_test.go: result bytes against the API's raw JSON for the same records; every byte
-//     returned costs the assistant's context. Target: <= 40%, labels included.
+//     returned costs the assistant's context. Target: <= 40%, labels and names included;
+//     query_entity's default rows <= 15%.
 //   - 5, memory_test.go: RSS of the built binary idle, across 10,000 calls and while paging
 //     through 20,000 tickets. Targets: <= 30 MB idle, no growth.
 //   - 6, concurrency_test.go: 50 MCP sessions over Streamable HTTP on the built binary.
 //     Target: the sandbox never sees more than 3 requests in flight per endpoint (the API
 //     answers a 4th with 429).
+//   - 7, questions_test.go: four questions a technician asks ("open tickets for Contoso, with
+//     who has them", "ticket T... with its notes", "my tickets due this week", "the 19 New
+//     tickets"): the tool calls, bytes and requests (warm, names cold, cold) of each answer.
+//     Targets: one call each; the 19 New tickets <= 4 KB with names; a page with names <= 1 +
+//     the entities it names requests with the names cold, 1 warm.
 //
 // stack_test.go builds the in-process stack (the binary's server options, the sandbox behind a
 // timing middleware); binary_test.go builds and runs the real binary, only when a benchmark asks.

@@ -40,6 +40,12 @@ const unlimited = 1 << 30
 
 func newStack(tb testing.TB, opts sandbox.Options) *stack {
 	tb.Helper()
+	return newStackWith(tb, opts, nil)
+}
+
+// newStackWith is newStack with the REST client's configuration adjusted by client (nil: as is).
+func newStackWith(tb testing.TB, opts sandbox.Options, client func(*autotask.Config)) *stack {
+	tb.Helper()
 	if opts.HourlyLimit == 0 {
 		opts.HourlyLimit = unlimited
 	}
@@ -50,7 +56,7 @@ func newStack(tb testing.TB, opts sandbox.Options) *stack {
 
 	creds := sandbox.DefaultCredentials
 	discard := slog.New(slog.DiscardHandler)
-	c, err := autotask.New(autotask.Config{
+	cfg := autotask.Config{
 		APIURL:          api.URL + "/ATServicesRest/V1.0/",
 		Username:        creds.Username,
 		Secret:          creds.Secret,
@@ -62,7 +68,11 @@ func newStack(tb testing.TB, opts sandbox.Options) *stack {
 		HourlyBudget: 100_000_000,
 		// A background ThresholdInformation poll would add a request to some call's count.
 		ThresholdInterval: -1,
-	})
+	}
+	if client != nil {
+		client(&cfg)
+	}
+	c, err := autotask.New(cfg)
 	if err != nil {
 		tb.Fatalf("autotask client: %v", err)
 	}

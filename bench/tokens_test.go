@@ -68,13 +68,17 @@ func measureGetTicketTokens(tb testing.TB, st *stack, step int) tokenSizes {
 
 // measureQueryTokens pages through every ticket 25 at a time with query_entity and with the raw
 // query (following nextPageUrl with the same body, as the API requires), page for page, and checks
-// both saw the same records.
-func measureQueryTokens(tb testing.TB, st *stack) tokenSizes {
+// both saw the same records. all asks query_entity for every field (["*"]) rather than its default
+// set; the raw query always has every field.
+func measureQueryTokens(tb testing.TB, st *stack, all bool) tokenSizes {
 	tb.Helper()
 	var s tokenSizes
 	body := []byte(`{"maxRecords":25,"filter":[{"op":"exist","field":"id"}]}`)
 	path := "Tickets/query"
 	args := map[string]any{"entity": "Tickets", "limit": 25}
+	if all {
+		args["fields"] = []string{"*"}
+	}
 	for {
 		raw := st.rawAPI(tb, http.MethodPost, path, body)
 		var page struct {
@@ -126,8 +130,9 @@ func (st *stack) rawAPI(tb testing.TB, method, path string, body []byte) []byte 
 // Byte ratios are deterministic (same seed, same tenant), so they are asserted (every byte returned
 // costs the assistant's context):
 // a result, as structuredContent and as its text twin, is at most 40% of the raw API JSON for the
-// same records, labels included; query_entity leaves out the same bookkeeping fields of a ticket
-// that get_ticket does when no fields are asked for.
+// same records, labels and names included; a query_entity page with no fields named (its default
+// set of eight ticket fields) is at most 15%. A page of every field (["*"]) is reported, not
+// asserted: it is what the assistant asked for.
 // get_ticket reads every 5th ticket (every 10th with -short) to keep go test -race quick;
 // BenchmarkTokens and tools' TestGetTicketIsAtMost40PercentOfRaw cover all of them.
 func TestTokensReturned(t *testing.T) {
@@ -139,20 +144,25 @@ func TestTokensReturned(t *testing.T) {
 		step = 10
 	}
 	get := measureGetTicketTokens(t, st, step)
-	query := measureQueryTokens(t, st)
+	query := measureQueryTokens(t, st, false)
+	all := measureQueryTokens(t, st, true)
 	t.Logf("get_ticket: %v", get)
 	t.Logf("query_entity (25 rows): %v", query)
+	t.Logf("query_entity (25 rows, every field): %v", all)
 	assert.LessOrEqual(t, get.structuredRatio(), target, "get_ticket structuredContent: %v", get)
 	assert.LessOrEqual(t, get.textRatio(), target, "get_ticket text: %v", get)
 	assert.LessOrEqual(t, query.structuredRatio(), target, "query_entity structuredContent: %v", query)
 	assert.LessOrEqual(t, query.textRatio(), target, "query_entity text: %v", query)
+	const defaultRowsTarget = 0.15
+	assert.LessOrEqual(t, query.structuredRatio(), defaultRowsTarget, "query_entity default rows, structuredContent: %v", query)
+	assert.LessOrEqual(t, query.textRatio(), defaultRowsTarget, "query_entity default rows, text: %v", query)
 }
 
 // BenchmarkTokens reports the same ratios over every sandbox ticket (500) as metrics; one
 // measurement, reported by a sub-benchmark per tool (their ns/op is meaningless and hidden).
 //
-// Target (asserted by TestTokensReturned): <= 40% of the raw bytes, labels included (struct-% and
-// text-%).
+// Targets (asserted by TestTokensReturned): <= 40% of the raw bytes, labels and names included
+// (struct-% and text-%); query_entity's default rows <= 15%; every field (["*"]) has none.
 func BenchmarkTokens(b *testing.B) {
 	st := newStack(b, sandbox.Options{})
 	results := []struct {
@@ -160,7 +170,8 @@ func BenchmarkTokens(b *testing.B) {
 		s    tokenSizes
 	}{
 		{"get_ticket", measureGetTicketTokens(b, st, 1)},
-		{"query_entity_25", measureQueryTokens(b, st)},
+		{"query_entity_25", measureQueryTokens(b, st, false)},
+		{"query_entity_25_all_fields", measureQueryTokens(b, st, true)},
 	}
 	for _, r := range results {
 		b.Run(r.name, func(b *testing.B) {

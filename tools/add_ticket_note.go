@@ -10,15 +10,15 @@ import (
 
 type addTicketNoteInput struct {
 	ticketRef
-	Title       string     `json:"title" jsonschema:"required" jsonschema_description:"Note title, one line."`
+	Title       string     `json:"title" jsonschema:"required" jsonschema_description:"One line."`
 	Description string     `json:"description" jsonschema:"required" jsonschema_description:"Note text."`
-	NoteType    *labelOrID `json:"note_type,omitempty" jsonschema_description:"Note type, label or id (describe_fields TicketNotes lists them). Default: the tenant's default type."`
-	Publish     *labelOrID `json:"publish,omitempty" jsonschema_description:"Who may see the note, label or id. Default: the tenant's default, normally internal only. Any other visibility may show the note to the customer, so it needs the person's confirmation; choose it only when the person asked for it."`
-	Confirm     string     `json:"confirm,omitempty" jsonschema_description:"The token from a confirmation_required result, after the person agreed. Omit on the first call."`
-	DryRun      bool       `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
+	NoteType    *labelOrID `json:"note_type,omitempty" jsonschema_description:"Label or id; default the tenant's."`
+	Publish     *labelOrID `json:"publish,omitempty" jsonschema_description:"Label or id; default internal. Any other may show it to the customer: only when asked."`
+	Confirm     string     `json:"confirm,omitempty" jsonschema_description:"When the person could not be asked directly: the token of the confirmation_required result, once they said yes."`
+	DryRun      bool       `json:"dry_run,omitempty" jsonschema_description:"Check everything; return the exact requests, send nothing."`
 }
 
-const addTicketNoteDescription = `Add a note to a ticket (POST Tickets/{id}/Notes). Internal and not visible to the customer unless publish says otherwise; a publish other than the tenant's default needs the person's confirmation: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is written until the same call is repeated with confirm set to that token. Read the ticket with get_ticket first in this session. dry_run shows the exact request without sending it.`
+const addTicketNoteDescription = `Add a note to a ticket (POST Tickets/{id}/Notes), internal unless publish says otherwise. A publish other than the tenant's default needs the person's confirmation (asked directly, or see confirm).`
 
 func addTicketNoteTool(deps Deps) Tool {
 	return newWriteTool(deps, definition{

@@ -25,6 +25,13 @@ type carriesRecordText interface {
 	withoutMarker() any
 }
 
+// quotesRecordText is implemented by outputs that are the server's own words with record text
+// quoted in them (the write tools): the twin shows the words unfenced and fences only the quoted
+// part, so the assistant can take the server's account of what happened at its word.
+type quotesRecordText interface {
+	ownAndQuoted() (own, quoted any)
+}
+
 // structuredResult builds a tool's success result from its output value.
 func structuredResult(v any) (*mcp.CallToolResult, error) {
 	var buf bytes.Buffer
@@ -35,7 +42,22 @@ func structuredResult(v any) (*mcp.CallToolResult, error) {
 	}
 	raw := bytes.Clone(bytes.TrimSpace(buf.Bytes()))
 	text := string(raw)
-	if c, ok := v.(carriesRecordText); ok && c.recordText() {
+	if q, ok := v.(quotesRecordText); ok {
+		own, quoted := q.ownAndQuoted()
+		buf.Reset()
+		if err := enc.Encode(own); err != nil {
+			return nil, err
+		}
+		// '<' is escaped here too: a label the tenant configured is in these words.
+		text = string(bytes.ReplaceAll(bytes.TrimSpace(buf.Bytes()), []byte("<"), []byte(`\u003c`)))
+		if quoted != nil {
+			buf.Reset()
+			if err := enc.Encode(quoted); err != nil {
+				return nil, err
+			}
+			text += "\n" + untrustedOpen + string(bytes.ReplaceAll(bytes.TrimSpace(buf.Bytes()), []byte("<"), []byte(`\u003c`))) + untrustedClose
+		}
+	} else if c, ok := v.(carriesRecordText); ok && c.recordText() {
 		buf.Reset()
 		if err := enc.Encode(c.withoutMarker()); err != nil {
 			return nil, err

@@ -16,22 +16,22 @@ import (
 )
 
 type createTicketInput struct {
-	Company      *labelOrID  `json:"company" jsonschema:"required" jsonschema_description:"The customer: company id, or its exact name (query_entity Companies finds it)."`
-	Title        string      `json:"title" jsonschema:"required" jsonschema_description:"Ticket title, one line."`
-	Description  string      `json:"description" jsonschema:"required" jsonschema_description:"What the ticket is about."`
-	Priority     *labelOrID  `json:"priority,omitempty" jsonschema_description:"Priority label or id. Default: the tenant's default priority."`
-	Status       *labelOrID  `json:"status,omitempty" jsonschema_description:"Status label or id. Default: the tenant's default (normally New). Any other status needs the person's confirmation; the Complete status is refused: create the ticket, then resolve_ticket."`
-	Queue        *labelOrID  `json:"queue,omitempty" jsonschema_description:"Queue label or id (queueID)."`
-	IssueType    *labelOrID  `json:"issue_type,omitempty" jsonschema_description:"Issue type label or id."`
-	SubIssueType *labelOrID  `json:"sub_issue_type,omitempty" jsonschema_description:"Sub-issue type label or id; must belong to issue_type."`
-	DueDateTime  string      `json:"due_date_time,omitempty" jsonschema_description:"Due date and time, ISO 8601 UTC (2026-01-31T17:00:00Z)."`
-	ContactID    *int64      `json:"contact_id,omitempty" jsonschema:"minimum=1" jsonschema_description:"The company's contact the ticket is for."`
-	Fields       fieldValues `json:"fields,omitempty" jsonschema_description:"Any other ticket field by API name, labels accepted for picklists, e.g. {\"source\": \"Phone\", \"assignedResourceID\": 29682890, \"udfs\": {\"Customer Impact\": \"Department\"}}."`
-	Confirm      string      `json:"confirm,omitempty" jsonschema_description:"The token from a confirmation_required result, after the person agreed. Omit on the first call."`
-	DryRun       bool        `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
+	Company      *labelOrID  `json:"company" jsonschema:"required" jsonschema_description:"Company id, exact name, or \"Name (id)\"."`
+	Title        string      `json:"title" jsonschema:"required" jsonschema_description:"One line."`
+	Description  string      `json:"description" jsonschema:"required" jsonschema_description:"What it is about."`
+	Priority     *labelOrID  `json:"priority,omitempty" jsonschema_description:"Label or id; default the tenant's."`
+	Status       *labelOrID  `json:"status,omitempty" jsonschema_description:"Label or id; default the tenant's. Not Complete: resolve_ticket does that."`
+	Queue        *labelOrID  `json:"queue,omitempty" jsonschema_description:"Label or id."`
+	IssueType    *labelOrID  `json:"issue_type,omitempty" jsonschema_description:"Label or id."`
+	SubIssueType *labelOrID  `json:"sub_issue_type,omitempty" jsonschema_description:"Label or id, under issue_type."`
+	DueDateTime  string      `json:"due_date_time,omitempty" jsonschema_description:"ISO 8601 UTC."`
+	ContactID    *int64      `json:"contact_id,omitempty" jsonschema:"minimum=1" jsonschema_description:"The company's contact."`
+	Fields       fieldValues `json:"fields,omitempty" jsonschema_description:"Other fields by API name, as update_ticket's changes."`
+	Confirm      string      `json:"confirm,omitempty" jsonschema_description:"When the person could not be asked directly: the token of the confirmation_required result, once they said yes."`
+	DryRun       bool        `json:"dry_run,omitempty" jsonschema_description:"Check everything; return the exact requests, send nothing."`
 }
 
-const createTicketDescription = `Create a ticket for a company (by id or exact name). Required fields the tenant gives defaults for (priority, status) are filled from its defaults; any other missing required field is named in the error. A status other than the tenant's default for new tickets (or another sensitive field set away from its default) needs the person's confirmation: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is created until the same call is repeated with confirm set to that token. The result gives the new ticket's id and number. The create is sent once and never retried: if its answer is lost, the server looks for the ticket itself and says whether it found it; when it did not, look again (query_entity) before creating it again. dry_run shows the exact request without sending it.`
+const createTicketDescription = `Create a ticket for a company; required fields the tenant has defaults for are filled in. A non-default status (or another sensitive field) needs the person's confirmation (asked directly, or see confirm). Sent once, never retried; a lost answer is looked up.`
 
 // createArgs maps the tool's named arguments to ticket fields.
 var createArgs = []struct{ arg, field string }{
@@ -73,14 +73,19 @@ func createTicket(ctx context.Context, r *writeRun, in createTicketInput) writeE
 	if len(defaults) > 0 {
 		r.out.Notes = append(r.out.Notes, "Tenant defaults used: "+strings.Join(defaults, ", ")+".")
 	}
-	whose := fmt.Sprintf("for %s (company %d)", truncateRunes(sanitize.Text(company.String("companyName")), writeSummaryRunes), company.ID())
+	// The summary is the server's own words; the company's name and the title are record text,
+	// quoted in their own fields (and in the confirmation the person reads).
+	companyName := truncateRunes(sanitize.Text(company.String("companyName")), writeSummaryRunes)
+	whose := fmt.Sprintf("for company %d", company.ID())
+	r.out.Company = fmt.Sprintf("%s (%d)", companyName, company.ID())
+	r.out.Title = truncateRunes(sanitize.Text(in.Title), writeSummaryRunes)
 
 	if in.DryRun {
 		r.planDryRun("create ticket", "POST Tickets")
 		r.out.Requests = []plannedRequest{{Method: "POST", Path: "Tickets", Body: body}}
 		return r.finishDryRun(ctx, "Dry run: nothing sent. The ticket would be created "+whose+".", "Creating")
 	}
-	msg := createConfirmMessage(r, whose, in.Title, r.deps.Guard.Decisions(r.w))
+	msg := createConfirmMessage(r, fmt.Sprintf("for %s (company %d)", companyName, company.ID()), in.Title, r.deps.Guard.Decisions(r.w))
 	c, err := confirmWrite(ctx, r.deps, r.w, guard.CreateVersion, in.Confirm, msg)
 	if err != nil {
 		return r.fail(ctx, err)
@@ -124,7 +129,7 @@ func createChanges(ctx context.Context, r *writeRun, in createTicketInput) (ch a
 	if err != nil {
 		return ch, nil, nil, err
 	}
-	resolver := valueResolver{entity: "Tickets", md: md}
+	resolver := valueResolver{entity: "Tickets", md: md, names: clientNames(ctx, r.deps.Client)}
 	if ch, err = resolver.resolve(named, nil, ""); err != nil {
 		return ch, nil, nil, err
 	}
@@ -170,6 +175,7 @@ func readCreated(ctx context.Context, r *writeRun, body autotask.Record, whose s
 		r.log.Warn("guard: new ticket not recorded as read", "id", id, "err", err)
 	}
 	r.out.TicketNumber = created.String("ticketNumber")
+	r.out.Version = guard.VersionOf(map[string]any(created))
 	return r.finish(ctx, outcomeApplied, fmt.Sprintf("Created %s %s.", ticketName(created, id), whose))
 }
 
@@ -269,22 +275,25 @@ func refuseComplete(md *autotask.Metadata, configured string, ch autotask.Change
 	return nil
 }
 
-// resolveCompany finds the company by id, or by exact name (case-insensitive, as the API compares).
+// resolveCompany finds the company by id, by exact name (case-insensitive, as the API compares),
+// or by the "Name (id)" form results show, whose name must be the company's.
 func resolveCompany(ctx context.Context, deps Deps, ref any) (autotask.Record, error) {
 	fields := []string{"id", "companyName", "isActive"}
 	if id, ok := integerValue(ref); ok {
 		n, _ := id.Int64()
-		if n < 1 {
-			return nil, badArgs("company id must be a positive integer (got %d)", n)
+		return companyByID(ctx, deps, n)
+	}
+	if m := labelledPattern.FindStringSubmatch(strings.TrimSpace(scalarString(ref))); m != nil {
+		if n, err := strconv.ParseInt(strings.TrimSpace(m[2]), 10, 64); err == nil {
+			rec, err := companyByID(ctx, deps, n)
+			if err != nil {
+				return nil, err
+			}
+			if name := sanitize.Text(rec.String("companyName")); !strings.EqualFold(normalSpaces(name), normalSpaces(m[1])) {
+				return nil, badArgs("company %d is %s, not %s; give the id alone, or the name and id as a result shows them", n, describeValue(name), describeValue(strings.TrimSpace(m[1])))
+			}
+			return rec, nil
 		}
-		rec, err := deps.Client.Get(ctx, "Companies", n)
-		if errors.Is(err, autotask.ErrNotFound) {
-			return nil, badArgs("no company with id %d; find companies with query_entity (entity Companies)", n)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("get company %d: %w", n, err)
-		}
-		return rec, nil
 	}
 	name := strings.TrimSpace(scalarString(ref))
 	if name == "" {
@@ -318,6 +327,20 @@ func resolveCompany(ctx context.Context, deps Deps, ref any) (autotask.Record, e
 		return nil, badArgs("no company is named exactly %s. Similar: %s. Give the id or the exact name", describeValue(name), listCompanies(near.Items))
 	}
 	return nil, badArgs("%d companies are named %s: %s. Give the id", len(exact), describeValue(name), listCompanies(exact))
+}
+
+func companyByID(ctx context.Context, deps Deps, n int64) (autotask.Record, error) {
+	if n < 1 {
+		return nil, badArgs("company id must be a positive integer (got %d)", n)
+	}
+	rec, err := deps.Client.Get(ctx, "Companies", n)
+	if errors.Is(err, autotask.ErrNotFound) {
+		return nil, badArgs("no company with id %d; find companies with query_entity (entity Companies)", n)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get company %d: %w", n, err)
+	}
+	return rec, nil
 }
 
 func listCompanies(cs []autotask.Record) string {

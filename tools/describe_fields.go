@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/invopop/jsonschema"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
@@ -15,46 +16,55 @@ import (
 )
 
 type describeFieldsInput struct {
-	Entity           string `json:"entity,omitempty" jsonschema_description:"Entity to describe, e.g. Tickets (case-insensitive). Omit for the catalog of every entity and what it allows."`
-	Field            string `json:"field,omitempty" jsonschema_description:"Describe only this field (or user-defined field), with every picklist value."`
-	IncludePicklists bool   `json:"include_picklists,omitempty" jsonschema_description:"Add picklist values to every picklist field (long lists are cut to the first 25; name the field for all)."`
+	Entity           string `json:"entity,omitempty" jsonschema_description:"Entity, e.g. Tickets; none for the catalog."`
+	Field            string `json:"field,omitempty" jsonschema_description:"One field (or UDF), with all its values."`
+	IncludePicklists bool   `json:"include_picklists,omitempty" jsonschema_description:"Add picklist values (25 a field at most)."`
 }
 
 type describeFieldsOutput struct {
-	Entities map[string]string `json:"entities,omitempty" jsonschema_description:"Catalog: entity name -> what it allows, as letters (see legend)."`
-	Legend   string            `json:"legend,omitempty" jsonschema_description:"Meaning of the catalog's letters."`
-	Entity   string            `json:"entity,omitempty" jsonschema_description:"The entity described, canonical name."`
-	Allows   string            `json:"allows,omitempty" jsonschema_description:"What the entity allows: query, get, create, update, delete."`
-	Parents  []string          `json:"parents,omitempty" jsonschema_description:"Parent routes the entity is also reached through, e.g. Tickets/{id}/Notes (creates of such children go through the parent)."`
-	Fields   []fieldInfo       `json:"fields,omitempty" jsonschema_description:"The entity's standard fields."`
-	UDFs     []fieldInfo       `json:"udfs,omitempty" jsonschema_description:"User-defined fields (filter them with udf: true)."`
+	Entities map[string]string `json:"entities,omitempty" jsonschema_description:"Entity -> what it allows (see legend)."`
+	Legend   string            `json:"legend,omitempty" jsonschema_description:"The letters."`
+	Entity   string            `json:"entity,omitempty" jsonschema_description:"Canonical name."`
+	Allows   string            `json:"allows,omitempty" jsonschema_description:"query, get, create, update, delete."`
+	Parents  []string          `json:"parents,omitempty" jsonschema_description:"Parent routes, e.g. Tickets/{id}/Notes (creates go through them)."`
+	Fields   []fieldInfo       `json:"fields,omitempty" jsonschema_description:"Standard fields."`
+	UDFs     []udfInfo         `json:"udfs,omitempty" jsonschema_description:"User-defined fields, as fields (filter with udf: true)."`
 }
 
 type fieldInfo struct {
-	Name           string          `json:"name" jsonschema:"required" jsonschema_description:"Field name, as filters and writes take it."`
-	Type           string          `json:"type,omitempty" jsonschema_description:"integer, long, double, decimal, boolean, string, datetime, ..."`
-	Length         int             `json:"length,omitempty" jsonschema_description:"Maximum length of a string."`
+	Name           string          `json:"name" jsonschema:"required" jsonschema_description:"As filters and writes take it."`
+	Type           string          `json:"type,omitempty" jsonschema_description:"Data type."`
+	Length         int             `json:"length,omitempty" jsonschema_description:"Max string length."`
 	Required       bool            `json:"required,omitempty" jsonschema_description:"A create must set it."`
-	ReadOnly       bool            `json:"read_only,omitempty" jsonschema_description:"Set by Autotask; writes cannot change it."`
-	NotQueryable   bool            `json:"not_queryable,omitempty" jsonschema_description:"Cannot be used in a query filter."`
-	References     string          `json:"references,omitempty" jsonschema_description:"Entity whose id this field holds."`
-	Picklist       bool            `json:"picklist,omitempty" jsonschema_description:"Values come from a picklist; labels are accepted wherever an id is."`
-	PicklistParent string          `json:"picklist_parent,omitempty" jsonschema_description:"Field whose value selects which of these values apply."`
-	PicklistSize   int             `json:"picklist_size,omitempty" jsonschema_description:"Number of active values."`
-	Values         []picklistEntry `json:"values,omitempty" jsonschema_description:"Active picklist values in display order."`
+	ReadOnly       bool            `json:"read_only,omitempty" jsonschema_description:"Set by Autotask."`
+	NotQueryable   bool            `json:"not_queryable,omitempty" jsonschema_description:"Not usable in a filter."`
+	References     string          `json:"references,omitempty" jsonschema_description:"Entity whose id it holds."`
+	Picklist       bool            `json:"picklist,omitempty" jsonschema_description:"A picklist; labels accepted."`
+	PicklistParent string          `json:"picklist_parent,omitempty" jsonschema_description:"Field selecting which values apply."`
+	PicklistSize   int             `json:"picklist_size,omitempty" jsonschema_description:"Active values."`
+	Values         []picklistEntry `json:"values,omitempty" jsonschema_description:"[{id, label, parent, default}], active, in display order; no id when it is the label."`
 }
 
+// udfInfo is a user-defined field, described as a standard field is: its schema is fields' own,
+// not repeated.
+type udfInfo fieldInfo
+
+func (udfInfo) JSONSchema() *jsonschema.Schema { return &jsonschema.Schema{Type: "object"} }
+
+// picklistEntry is one picklist value; its schema is the values property's description.
 type picklistEntry struct {
-	ID      string `json:"id,omitempty" jsonschema_description:"The value stored; left out when it is the label itself."`
-	Label   string `json:"label" jsonschema:"required" jsonschema_description:"What people see; accepted wherever the value is."`
-	Parent  string `json:"parent,omitempty" jsonschema_description:"Value of the parent field this value belongs to."`
+	ID      string `json:"id,omitempty"`
+	Label   string `json:"label"`
+	Parent  string `json:"parent,omitempty"`
 	Default bool   `json:"default,omitempty"`
 }
+
+func (picklistEntry) JSONSchema() *jsonschema.Schema { return &jsonschema.Schema{Type: "object"} }
 
 // picklistShown is how many values a picklist shows unless its field is asked for by name.
 const picklistShown = 25
 
-const describeFieldsDescription = `Describe Autotask's data model. With no entity: the catalog of entities and what each allows. With an entity: its fields (type, required, read-only, referenced entity, picklist) and user-defined fields; include_picklists adds picklist values, and field describes one field with all its values.`
+const describeFieldsDescription = `Autotask's data model: with no entity, every entity and what it allows; with one, its fields and UDFs (type, required, read-only, reference, picklist). include_picklists or field adds the values.`
 
 func describeFieldsTool(deps Deps) Tool {
 	return newTool(deps, definition{
@@ -98,7 +108,7 @@ func describeFields(ctx context.Context, deps Deps, in describeFieldsInput) (des
 			return out, nil
 		}
 		if f, ok := md.UDF(name); ok {
-			out.UDFs = []fieldInfo{describeField(f, md, true, 0)}
+			out.UDFs = []udfInfo{udfInfo(describeField(f, md, true, 0))}
 			return out, nil
 		}
 		return out, unknownFieldError("field", entity.Name, name, md)
@@ -111,7 +121,7 @@ func describeFields(ctx context.Context, deps Deps, in describeFieldsInput) (des
 		out.Fields = append(out.Fields, describeField(f, md, in.IncludePicklists, limit))
 	}
 	for _, f := range md.UDFs {
-		out.UDFs = append(out.UDFs, describeField(f, md, in.IncludePicklists, limit))
+		out.UDFs = append(out.UDFs, udfInfo(describeField(f, md, in.IncludePicklists, limit)))
 	}
 	return out, nil
 }

@@ -22,10 +22,15 @@
 // in any message, and "(empty)" its one word for nothing.
 //
 // The read side (read_*.go): read_compact.go is how records look to the assistant ("Label (id)",
-// no empty fields), read_filter.go checks and resolves query filters, read_cursor.go is the
-// stateless query cursor, read_entities.go looks entities up and words what they allow.
+// no empty fields), read_names.go names the references of a result ("Name (id)", one request per
+// referenced entity), read_default_fields.go is the short set of fields a query returns when it
+// names none, read_group_counts.go counts by a field's values (count_only with group_by),
+// read_filter.go checks and resolves query filters, read_filter_names.go
+// turns a record's name (or "me") in a filter into its id, read_cursor.go is the stateless query
+// cursor, read_entities.go looks entities up and words what they allow.
 //
-// Shared by reads and writes: api_types.go reads and compares values in the API's types.
+// Shared by reads and writes: api_types.go reads and compares values in the API's types, and
+// api_references.go takes a reference back in the "Name (id)" form results show.
 // Third-party text is cleaned by package internal/sanitize.
 //
 // The write engine (write_*.go), which every write tool runs on:

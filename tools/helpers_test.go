@@ -61,6 +61,16 @@ func items(t *testing.T, m map[string]any) []map[string]any {
 	return out
 }
 
+// valueOf is a field of a query_entity row: in the row, or in the page's common values (fields an
+// eq condition pins, which every row shares).
+func valueOf(out, row map[string]any, field string) any {
+	if v, ok := row[field]; ok {
+		return v
+	}
+	common, _ := out["common"].(map[string]any)
+	return common[field]
+}
+
 func args(kv ...any) map[string]any {
 	m := map[string]any{}
 	for i := 0; i+1 < len(kv); i += 2 {

@@ -18,7 +18,11 @@ import (
 //     in brackets is kept for exactness; either the label, the id or this whole form is accepted
 //     wherever a value is expected. It is half the bytes of {"id": 8, "label": "In Progress"}, and
 //     a ticket has a dozen picklists;
-//   - reference ids (companyID, contactID, ...) and dates are kept as the API gave them;
+//   - reference fields (companyID, contactID, ...) become "Contoso (215)" once the result's names
+//     are read (read_names.go);
+//   - dates are kept as the API gave them, less a ".000" of milliseconds that are all zero: the
+//     API pads every date with them, the same instant without them is four bytes shorter, and a
+//     page of tickets carries a hundred dates;
 //   - user-defined fields become one object "udfs": {"Name": "value"} without the empty ones, and
 //     are left out altogether when all are empty;
 //   - every string is sanitised (sanitize.Text); a result names the sections that hold free text in
@@ -74,6 +78,9 @@ func compactValue(v any, f autotask.Field, known bool, md *autotask.Metadata) (a
 	}
 	switch x := v.(type) {
 	case string:
+		if known && isDateField(f) {
+			x = withoutZeroMillis(x)
+		}
 		s := sanitize.Text(x)
 		if s == "" {
 			return nil, false
@@ -113,6 +120,24 @@ func labelled(id any, label string) any {
 
 // labelledPattern recognises labelled's form when the assistant hands it back: "In Progress (8)".
 var labelledPattern = regexp.MustCompile(`^(.*\S)\s*\(([^()]+)\)$`)
+
+func isDateField(f autotask.Field) bool {
+	switch strings.ToLower(f.DataType) {
+	case "datetime", "date":
+		return true
+	}
+	return false
+}
+
+// withoutZeroMillis turns "2026-06-04T18:38:16.000Z" into "2026-06-04T18:38:16Z" (and the same
+// without the Z); any other text is returned as it is.
+func withoutZeroMillis(s string) string {
+	const seconds = len("2006-01-02T15:04:05")
+	if len(s) >= seconds+4 && s[seconds:seconds+4] == ".000" && (len(s) == seconds+4 || s[seconds+4:] == "Z") {
+		return s[:seconds] + s[seconds+4:]
+	}
+	return s
+}
 
 // isFreeText says whether a string field holds text someone typed (title, description, notes,
 // resolution, names, e-mail bodies) rather than a value the system chose (ticket numbers, dates,

@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -22,11 +23,12 @@ type filterArg struct {
 	Items []filterArg `json:"items,omitempty"`
 }
 
-// schemaGroupDepth is how deep the advertised schema lets groups nest. The schema must be finite
-// (everything is inlined, some clients do not resolve $ref); deeper nesting is still accepted by
-// the handler up to maxGroupDepth.
+// schemaGroupDepth is how deep the advertised schema lets groups nest: the filter's items, and the
+// comparisons of an and/or group among them. The schema must be finite (everything is inlined, some clients do not
+// resolve $ref) and every level costs the assistant's context in tools/list; deeper nesting is
+// still accepted by the handler up to maxGroupDepth.
 const (
-	schemaGroupDepth = 3
+	schemaGroupDepth = 2
 	maxGroupDepth    = 8
 )
 
@@ -56,17 +58,20 @@ func filterSchema(depth int, described bool) *jsonschema.Schema {
 		ops = append(ops, n)
 	}
 	props := jsonschema.NewProperties()
-	props.Set("field", &jsonschema.Schema{Type: "string", Description: desc("Field name, as listed by describe_fields (case-insensitive). Omit for and/or.")})
-	props.Set("op", &jsonschema.Schema{Type: "string", Enum: ops, Description: desc(
-		"Comparison: eq noteq gt gte lt lte beginsWith endsWith contains exist notExist in notIn; or a group: and, or (with items).")})
-	valueDesc := "As in the top-level filter items."
+	props.Set("field", &jsonschema.Schema{Type: "string", Description: desc("Field name (describe_fields lists them); none for and/or.")})
+	op := &jsonschema.Schema{Type: "string", Enum: ops, Description: "A comparison, or a group (and, or) of items."}
+	if !described {
+		op = &jsonschema.Schema{Type: "string"} // the values listed at the top level
+	}
+	props.Set("op", op)
+	valueDesc := "As above."
 	if described {
-		valueDesc = "Value to compare with: string, number or boolean; an array for in/notIn; none for exist/notExist. Picklist fields take the label (\"In Progress\") or the id. Dates as ISO 8601 (2026-01-31T00:00:00Z)."
+		valueDesc = "String, number or boolean; a list for in/notIn. Picklists take the label or id; references the id, the record's exact name or \"me\" (you). Dates ISO 8601."
 	}
 	// A value schema must not be empty: an empty schema serialises as a bare `true`, which some
 	// clients cannot convert for their model.
 	props.Set("value", &jsonschema.Schema{Description: valueDesc})
-	props.Set("udf", &jsonschema.Schema{Type: "boolean", Description: desc("true when field is a user-defined field (at most one UDF condition per query).")})
+	props.Set("udf", &jsonschema.Schema{Type: "boolean", Description: desc("true for a user-defined field (one per query at most).")})
 	if depth > 1 {
 		props.Set("items", &jsonschema.Schema{Type: "array", Items: filterSchema(depth-1, false), Description: desc("Conditions of an and/or group.")})
 	}
@@ -79,16 +84,19 @@ func filterSchema(depth int, described bool) *jsonschema.Schema {
 }
 
 // filterResolver checks filter arguments against an entity's metadata and turns them into the
-// API's filter: canonical field names, picklist labels replaced by ids. Everything is refused here,
-// before any query is sent, because the real API answers an unknown field with a bare 500 and an
-// unknown operator by silently matching everything.
+// API's filter: canonical field names, picklist labels replaced by ids, names of referenced
+// records replaced by their ids (read_filter_names.go). Everything is refused here, before the
+// query is sent, because the real API answers an unknown field with a bare 500 and an unknown
+// operator by silently matching everything.
 type filterResolver struct {
 	entity string
 	md     *autotask.Metadata
+	// client looks up the records a reference field names ("Contoso", "me"); nil refuses names.
+	client *autotask.Client
 }
 
-func (r filterResolver) resolve(args []filterArg) ([]autotask.Filter, error) {
-	out, err := r.resolveList(args, "filter", 0)
+func (r filterResolver) resolve(ctx context.Context, args []filterArg) ([]autotask.Filter, error) {
+	out, err := r.resolveList(ctx, args, "filter", 0)
 	if err != nil {
 		return nil, err
 	}
@@ -98,10 +106,10 @@ func (r filterResolver) resolve(args []filterArg) ([]autotask.Filter, error) {
 	return out, nil
 }
 
-func (r filterResolver) resolveList(args []filterArg, at string, depth int) ([]autotask.Filter, error) {
+func (r filterResolver) resolveList(ctx context.Context, args []filterArg, at string, depth int) ([]autotask.Filter, error) {
 	out := make([]autotask.Filter, 0, len(args))
 	for i, a := range args {
-		f, err := r.resolveOne(a, fmt.Sprintf("%s[%d]", at, i), depth)
+		f, err := r.resolveOne(ctx, a, fmt.Sprintf("%s[%d]", at, i), depth)
 		if err != nil {
 			return nil, err
 		}
@@ -110,7 +118,7 @@ func (r filterResolver) resolveList(args []filterArg, at string, depth int) ([]a
 	return out, nil
 }
 
-func (r filterResolver) resolveOne(a filterArg, at string, depth int) (autotask.Filter, error) {
+func (r filterResolver) resolveOne(ctx context.Context, a filterArg, at string, depth int) (autotask.Filter, error) {
 	op, err := parseOp(a.Op, at)
 	if err != nil {
 		return autotask.Filter{}, err
@@ -125,7 +133,7 @@ func (r filterResolver) resolveOne(a filterArg, at string, depth int) (autotask.
 		if a.Field != "" || a.Value != nil {
 			return autotask.Filter{}, badArgs("%s: an %q group takes only items, not field or value", at, op)
 		}
-		items, err := r.resolveList(a.Items, at+".items", depth+1)
+		items, err := r.resolveList(ctx, a.Items, at+".items", depth+1)
 		if err != nil {
 			return autotask.Filter{}, err
 		}
@@ -141,7 +149,7 @@ func (r filterResolver) resolveOne(a filterArg, at string, depth int) (autotask.
 	if err != nil {
 		return autotask.Filter{}, err
 	}
-	value, err := r.value(op, f, a.UDF, a.Value, at)
+	value, err := r.value(ctx, op, f, a.UDF, a.Value, at)
 	if err != nil {
 		return autotask.Filter{}, err
 	}
@@ -194,8 +202,8 @@ func udfNames(md *autotask.Metadata) []string {
 	return names
 }
 
-// value checks the value against the operator and, for picklist fields, swaps labels for ids.
-func (r filterResolver) value(op autotask.Op, f autotask.Field, udf bool, v any, at string) (any, error) {
+// value checks the value against the operator and swaps picklist labels and record names for ids.
+func (r filterResolver) value(ctx context.Context, op autotask.Op, f autotask.Field, udf bool, v any, at string) (any, error) {
 	switch op {
 	case autotask.OpExist, autotask.OpNotExist:
 		return nil, nil
@@ -212,7 +220,7 @@ func (r filterResolver) value(op autotask.Op, f autotask.Field, udf bool, v any,
 		}
 		out := make([]any, 0, len(list))
 		for j, item := range list {
-			c, err := r.comparable(f, udf, item, fmt.Sprintf("%s.value[%d]", at, j))
+			c, err := r.comparable(ctx, f, udf, item, fmt.Sprintf("%s.value[%d]", at, j))
 			if err != nil {
 				return nil, err
 			}
@@ -231,18 +239,21 @@ func (r filterResolver) value(op autotask.Op, f autotask.Field, udf bool, v any,
 		// Text matching compares the field as text, whatever its type: "contains 2026" on a date is fine.
 		return r.scalar(f, v, at+".value")
 	}
-	return r.comparable(f, udf, v, at+".value")
+	return r.comparable(ctx, f, udf, v, at+".value")
 }
 
-// comparable is a value an equality, ordering or in-list comparison can use: picklist labels become
-// ids, and the value has the field's type. The API converts the value to the field's type before it
+// comparable is a value an equality, ordering or in-list comparison can use: picklist labels and
+// record names become ids, and the value has the field's type. The API converts the value to the field's type before it
 // compares and answers one that does not convert ("abc" for an id, "yesterday" for a date) with a
 // bare 500, so it is refused here with what the field takes. UDF values are text on the wire and
 // compare as text, whatever the UDF's declared type.
-func (r filterResolver) comparable(f autotask.Field, udf bool, v any, at string) (any, error) {
+func (r filterResolver) comparable(ctx context.Context, f autotask.Field, udf bool, v any, at string) (any, error) {
 	c, err := r.scalar(f, v, at)
 	if err != nil || udf {
 		return c, err
+	}
+	if id, ok, err := r.reference(ctx, f, c, at); ok || err != nil {
+		return id, err
 	}
 	switch strings.ToLower(f.DataType) {
 	case "integer", "long", "short", "byte":

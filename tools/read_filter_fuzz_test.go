@@ -158,7 +158,7 @@ func FuzzFilterDecoding(f *testing.F) {
 			requireArgError(t, filter, err)
 			return
 		}
-		resolved, err := filterResolver{entity: name, md: md}.resolve(in.Filter)
+		resolved, err := filterResolver{entity: name, md: md, client: client}.resolve(ctx, in.Filter)
 		if err != nil {
 			requireArgError(t, filter, err)
 			return

@@ -10,14 +10,14 @@ import (
 
 type resolveTicketInput struct {
 	ticketRef
-	Resolution string `json:"resolution" jsonschema:"required" jsonschema_description:"The resolution text; replaces the ticket's resolution field."`
-	Note       string `json:"note,omitempty" jsonschema_description:"Optional note added first (titled Resolution; the tenant's default note type and visibility, normally internal)."`
-	Complete   *bool  `json:"complete,omitempty" jsonschema_description:"Default true: when no time entries are logged on the ticket, set the tenant's Complete status (a status change, so the person confirms it). With time entries the status is left as it is. false: write the resolution (and note) only."`
-	Confirm    string `json:"confirm,omitempty" jsonschema_description:"The token from a confirmation_required result, after the person agreed. Omit on the first call."`
-	DryRun     bool   `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact requests, without sending them."`
+	Resolution string `json:"resolution" jsonschema:"required" jsonschema_description:"Resolution text; replaces the field."`
+	Note       string `json:"note,omitempty" jsonschema_description:"A note added first (internal, titled Resolution)."`
+	Complete   *bool  `json:"complete,omitempty" jsonschema_description:"Default true: set Complete when no time entries are logged (with time entries the status stays). false: resolution and note only."`
+	Confirm    string `json:"confirm,omitempty" jsonschema_description:"When the person could not be asked directly: the token of the confirmation_required result, once they said yes."`
+	DryRun     bool   `json:"dry_run,omitempty" jsonschema_description:"Check everything; return the exact requests, send nothing."`
 }
 
-const resolveTicketDescription = `Resolve a ticket the way Autotask's contract requires: fresh read, the note if given, the resolution written with a full PUT of the fresh ticket, then, if no time entries are logged on it (and complete is not false), the tenant's Complete status in a second PUT. The status change needs the person's confirmation: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is written until the same call is repeated with confirm set to that token. The result lists each step. Read the ticket with get_ticket first.`
+const resolveTicketDescription = `Resolve a ticket as Autotask's contract requires: fresh read, the note if given, the resolution by a full PUT, then the Complete status by a second PUT unless time entries are logged or complete is false. The status change needs the person's confirmation (asked directly, or see confirm).`
 
 // noteTitleOnResolve titles the note resolve_ticket adds.
 const noteTitleOnResolve = "Resolution"

@@ -11,12 +11,12 @@ import (
 
 type updateTicketInput struct {
 	ticketRef
-	Changes fieldValues `json:"changes" jsonschema:"required" jsonschema_description:"Fields to change, by API name (as get_ticket shows them): {\"priority\": \"High\", \"assignedResourceID\": 29682890}. Picklists take the label or the id. User-defined fields by name, directly or grouped: {\"udfs\": {\"Root Cause\": \"Disk full\"}}. null clears a field. Every other field keeps its value."`
-	Confirm string      `json:"confirm,omitempty" jsonschema_description:"The token from a confirmation_required result, after the person agreed. Omit on the first call."`
-	DryRun  bool        `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
+	Changes fieldValues `json:"changes" jsonschema:"required" jsonschema_description:"Fields by API name: {\"priority\": \"High\", \"assignedResourceID\": \"Priya Patel (29682887)\", \"udfs\": {\"Root Cause\": \"Disk full\"}}. Picklists take the label or id, references the id or \"Name (id)\"; null clears."`
+	Confirm string      `json:"confirm,omitempty" jsonschema_description:"When the person could not be asked directly: the token of the confirmation_required result, once they said yes."`
+	DryRun  bool        `json:"dry_run,omitempty" jsonschema_description:"Check everything; return the exact requests, send nothing."`
 }
 
-const updateTicketDescription = `Change named fields of a ticket: a fresh read, then one PUT of the whole fresh ticket with only these fields changed, so no other field moves. Labels are accepted for picklists, user-defined fields by name. Unknown and read-only fields are refused. Changing status, companyID, the changeApproval fields or co-managed visibility needs the person's confirmation: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is written until the same call is repeated with confirm set to that token. To resolve a ticket use resolve_ticket. Read the ticket with get_ticket first.`
+const updateTicketDescription = `Change named fields of a ticket: fresh read, then one PUT of the whole ticket with only these changed. status, companyID, the changeApproval fields and co-managed visibility need the person's confirmation (asked directly, or see confirm). resolve_ticket resolves.`
 
 func updateTicketTool(deps Deps) Tool {
 	return newWriteTool(deps, definition{
@@ -42,10 +42,11 @@ func updateTicket(ctx context.Context, r *writeRun, in updateTicketInput) writeE
 	r.md = md
 	// Names and values are checked before the fresh read, so a misspelt field costs no request; then
 	// again against the fresh ticket, which a sub-issue type's label may need (its issue type).
-	if _, err := (valueResolver{entity: "Tickets", md: md, deferChildren: true}).resolve(in.Changes, nil, "changes"); err != nil {
+	names := clientNames(ctx, r.deps.Client)
+	if _, err := (valueResolver{entity: "Tickets", md: md, deferChildren: true, names: names}).resolve(in.Changes, nil, "changes"); err != nil {
 		return r.fail(ctx, err)
 	}
-	resolver := valueResolver{entity: "Tickets", md: md}
+	resolver := valueResolver{entity: "Tickets", md: md, names: names}
 
 	fresh, err := r.readFresh(ctx, "read ticket")
 	if err != nil {

@@ -63,7 +63,7 @@ func (fieldValues) JSONSchema() *jsonschema.Schema {
 	return &jsonschema.Schema{
 		Type: "object",
 		AdditionalProperties: &jsonschema.Schema{
-			Description: "The new value: text, number, boolean, null to clear; picklists take the label or the id; dates as ISO 8601 UTC (2026-01-31T17:00:00Z).",
+			Description: "Text, number, boolean or null; a picklist's label or id; dates ISO 8601 UTC.",
 		},
 	}
 }

@@ -158,6 +158,7 @@ func (r *writeRun) applyConfirmation(ctx context.Context, c confirmation) (stop 
 	detail := "a preview and token were returned"
 	if c.note != "" {
 		detail += "; " + c.note
+		r.out.Notes = append(r.out.Notes, "Asked with a token: "+c.note+".")
 	}
 	r.step("confirmation", "", stepPlanned, detail)
 	return true, r.finish(ctx, outcomeConfirmationRequired,

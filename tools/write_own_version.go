@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
+	"github.com/autotask-mcp/autotask-mcp/guard"
 )
 
 // A session's own write must not count as a change someone else made: after it, the guard learns
@@ -39,6 +40,9 @@ func (r *writeRun) settle(ctx context.Context, succeeded bool) {
 			r.detail(i, "its new version, for this session's next write")
 			after = rec
 		}
+	}
+	if after != nil {
+		r.out.Version = guard.VersionOf(map[string]any(after))
 	}
 	var afterMap map[string]any
 	if after != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/guard"
+	"github.com/autotask-mcp/autotask-mcp/internal/sanitize"
 )
 
 // writeRun is one call of a write tool: it keeps the steps, writes the one audit line and words the
@@ -92,10 +93,20 @@ func (r *writeRun) finishDryRun(ctx context.Context, summary, verb string) write
 	return r.finish(ctx, outcomeDryRun, summary)
 }
 
-// finish audits the outcome and returns the structured result.
+// finish audits the outcome and returns the structured result: lean on success (no steps, the
+// ticket's title and new version), every step on a dry run or when one failed.
 func (r *writeRun) finish(ctx context.Context, outcome, summary string) writeEnd {
 	r.settle(ctx, outcome == outcomeApplied)
 	r.out.Outcome = outcome
+	if r.out.Version == "" && outcome == outcomeUnchanged && r.fresh != nil {
+		r.out.Version = guard.VersionOf(map[string]any(r.fresh))
+	}
+	if r.out.Title == "" && r.fresh != nil {
+		r.out.Title = truncateRunes(sanitize.Text(r.fresh.String("title")), writeSummaryRunes)
+	}
+	if outcome != outcomeDryRun && !r.stepFailed() {
+		r.out.Steps = nil
+	}
 	auditOutcome := map[string]string{
 		outcomeApplied:              guard.OutcomeApplied,
 		outcomeUnchanged:            guard.OutcomeApplied,
@@ -106,9 +117,21 @@ func (r *writeRun) finish(ctx context.Context, outcome, summary string) writeEnd
 	r.audit(ctx, auditOutcome, summary)
 	r.out.Summary = summary
 	r.out.Untrusted = nil
+	r.out.Untrusted.add("title", r.out.Title != "")
+	r.out.Untrusted.add("company", r.out.Company != "")
 	r.out.Untrusted.add("changes", len(r.out.Changes) > 0)
 	r.out.Untrusted.add("requests", len(r.out.Requests) > 0)
 	r.out.Untrusted.add("confirmation", r.out.Confirmation != nil)
 	res, err := structuredResult(r.out)
 	return writeEnd{res: res, err: err}
+}
+
+// stepFailed says whether a step of the call failed (a read-back, say) although the call went on.
+func (r *writeRun) stepFailed() bool {
+	for _, s := range r.out.Steps {
+		if s.Status == stepFailed || s.Status == stepOutcomeUnknown {
+			return true
+		}
+	}
+	return false
 }

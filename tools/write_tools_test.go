@@ -433,7 +433,12 @@ func TestConfirmationPreviewIsMarkedUntrusted(t *testing.T) {
 	res := env.Call(t, "update_ticket", args("ticket_id", id, "changes", args("status", "On Hold")))
 	out := ok(t, res)
 	assert.Contains(t, out["untrusted"], "confirmation")
-	assert.True(t, strings.HasPrefix(testenv.Text(res), "<untrusted>"), testenv.Text(res))
+	// The server's own words come first, unfenced; the preview, which quotes the ticket, is fenced.
+	own, quoted, found := strings.Cut(testenv.Text(res), "\n<untrusted>\n")
+	require.True(t, found, testenv.Text(res))
+	assert.True(t, strings.HasPrefix(own, `{"summary":`), own)
+	assert.NotContains(t, own, `"message"`)
+	assert.Contains(t, quoted, `"confirmation":{"token"`)
 }
 
 // A dry run says whether applying it would ask the person: a status change would, a title change

@@ -22,6 +22,8 @@ type valueResolver struct {
 	// deferChildren leaves a dependent picklist whose parent value is unknown unresolved (nil), for
 	// a first check of the arguments before the record is read.
 	deferChildren bool
+	// names checks the name of a reference given as "Name (id)"; nil takes its id as is.
+	names nameLookup
 }
 
 // resolve checks every pair. current is the record as it is now (nil on create): a dependent
@@ -146,6 +148,9 @@ func (r valueResolver) value(f autotask.Field, v any, parentValue, where string)
 	}
 	if f.IsPickList {
 		return r.picklistValue(f, v, parentValue, where)
+	}
+	if id, ok, err := namedReference(f, v, r.names, where); ok || err != nil {
+		return id, err
 	}
 	switch strings.ToLower(f.DataType) {
 	case "integer", "long", "short", "byte":

@@ -479,6 +479,10 @@ func intValue(v any) int64 {
 		n, _ := x.Int64()
 		return n
 	case string:
+		// A reference reads "Name (id)", as a picklist reads "Label (id)".
+		if i := strings.LastIndex(x, "("); i >= 0 && strings.HasSuffix(x, ")") {
+			x = x[i+1 : len(x)-1]
+		}
 		var n int64
 		_, _ = fmt.Sscan(x, &n)
 		return n
