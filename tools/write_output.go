@@ -29,6 +29,8 @@ type writeOutput struct {
 	NoteID            int64             `json:"note_id,omitempty" jsonschema_description:"The note created, when one was."`
 	TaskID            int64             `json:"task_id,omitempty" jsonschema_description:"The task written to."`
 	TimeEntryID       int64             `json:"time_entry_id,omitempty" jsonschema_description:"The time entry created, when one was."`
+	Entity            string            `json:"entity,omitempty" jsonschema_description:"create_entity and update_entity: the entity of the record written."`
+	RecordID          int64             `json:"record_id,omitempty" jsonschema_description:"create_entity and update_entity: the record created or changed."`
 	Changes           []changeView      `json:"changes,omitempty" jsonschema_description:"Fields this call changes (or would change), before and after."`
 	Steps             []writeStep       `json:"steps,omitempty" jsonschema_description:"What was done, in order."`
 	Requests          []plannedRequest  `json:"requests,omitempty" jsonschema_description:"dry_run only: the exact write requests that would be sent."`
