@@ -3,6 +3,7 @@ package tools_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -153,6 +154,18 @@ func TestEntityWritesCreateAndUpdate(t *testing.T) {
 			upd := args("entity", c.entity, "id", id, "changes", c.change)
 			if c.entity == "ToDos" {
 				upd["entity"] = c.stored
+			}
+			// A PATCH carries the id and the changed fields only (and, through a parent's route,
+			// the reference to the parent): nothing it does not mean to write.
+			plan := ok(t, env.Call(t, "update_entity", merge(maps.Clone(upd), "dry_run", true)))
+			reqs, _ := plan["requests"].([]any)
+			require.Len(t, reqs, 1)
+			sent := reqs[0].(map[string]any)
+			assert.Equal(t, "PATCH", sent["method"])
+			for k := range sent["body"].(map[string]any) {
+				_, changed := c.change[k]
+				assert.True(t, changed || k == "id" || k == map[string]string{"Companies": "companyID", "Projects": "projectID", "Contracts": "contractID"}[c.parent],
+					"the PATCH carries %s, which the update did not name", k)
 			}
 			tok := tokenOf(t, env.Call(t, "update_entity", upd))
 			unchanged, _ := env.Sandbox.Record(c.stored, id)
