@@ -493,7 +493,7 @@ export function defineScenarios(connect) {
       assert.equal(got.ticket.companyID, company.id);
     });
 
-    it('create_entity creates a contact under a company once the person accepts', async () => {
+    it('create_entity creates a contact under a company, update_entity changes it, each once the person accepts', async () => {
       const companies = await s.ok('query_entity', {
         entity: 'Companies', limit: 1, fields: ['id'], filter: [{ field: 'id', op: 'gt', value: 0 }],
       });
@@ -519,9 +519,24 @@ export function defineScenarios(connect) {
       const id = result.structuredContent.record_id;
       assert.ok(Number.isInteger(id) && id > 0, `record id in ${brief(result.structuredContent)}`);
       const contact = await s.ok('get_entity', { entity: 'Contacts', id });
-      const rec = contact.record ?? contact;
+      const rec = contact.record;
       assert.equal(rec.lastName, lastName, `the contact as created: ${brief(rec)}`);
       assert.equal(rec.firstName, 'Ada');
+
+      // update_entity: one field, confirmed the same way; the rest of the contact stays.
+      s.elicitAnswer = acceptElicitation;
+      try {
+        result = await s.call('update_entity', { entity: 'Contacts', id, changes: { title: 'CTO' } });
+      } finally {
+        s.elicitAnswer = null;
+      }
+      assert.notEqual(result.isError, true, `update_entity failed: ${resultText(result)}`);
+      assert.equal(s.elicitations.length, asked + 2, 'the person was asked again for the change');
+      assert.equal(result.structuredContent.outcome, 'applied', brief(result.structuredContent));
+      const changed = (await s.ok('get_entity', { entity: 'Contacts', id })).record;
+      assert.equal(changed.title, 'CTO');
+      assert.equal(changed.lastName, lastName, 'the other fields are kept');
+      assert.equal(changed.firstName, 'Ada');
     });
 
     it('resolve_ticket completes a ticket without time entries when the person accepts', async () => {
