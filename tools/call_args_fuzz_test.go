@@ -123,6 +123,20 @@ func FuzzToolArguments(f *testing.F) {
 			`{"company":-1,"title":"x","description":"y"}`, `{"company":"No Such Company","title":"x","description":"y"}`,
 			`{"company":{"id":1},"title":"x","description":"y"}`, `{"company":1,"title":"x"}`,
 		},
+		"create_entity": {
+			fmt.Sprintf(`{"entity":"Contacts","parent":"Companies","parent_id":%d,"fields":{"firstName":"Ada","lastName":"Lovelace","isActive":1}}`, companyID),
+			fmt.Sprintf(`{"entity":"ToDos","parent":"Companies","parent_id":%d,"fields":{"assignedToResourceID":1,"startDateTime":"2026-12-01T09:00:00Z","endDateTime":"2026-12-01T10:00:00Z","udfs":{"x":"y"}},"dry_run":true}`, companyID),
+			fmt.Sprintf(`{"entity":"ConfigurationItems","fields":{"companyID":%d,"configurationItemType":"Workstation","isActive":true,"referenceTitle":"WS-1","apiVendorID":1}}`, companyID),
+			`{"entity":"Tickets","fields":{"title":"x"}}`, `{"entity":"Contacts","fields":{}}`, `{"entity":"Contacts","parent":"Companies","fields":{"firstName":"A"}}`,
+			`{"entity":"Contacts","parent":"NoSuchParent","parent_id":-1,"fields":null,"confirm":"x.y"}`,
+		},
+		"update_entity": {
+			fmt.Sprintf(`{"entity":"Contacts","id":%d,"changes":{"title":"CTO"}}`, contactID),
+			fmt.Sprintf(`{"entity":"Companies","id":%d,"changes":{"webAddress":null,"companyType":"Lead"},"dry_run":true}`, companyID),
+			fmt.Sprintf(`{"entity":"Tasks","id":%d,"changes":{"status":"In Progress","startDateTime":"not a date"}}`, taskID),
+			`{"entity":"TimeEntries","id":1,"changes":{"summaryNotes":"x"}}`, `{"entity":"Contacts","id":0,"changes":{}}`,
+			`{"entity":"NoSuchEntity","id":1,"changes":{"id":2}}`,
+		},
 	}
 	// Shapes that are wrong for every tool.
 	hostile := []string{

@@ -10,6 +10,7 @@
 // Write tools, one file each, named after the tool; each goes through the guard:
 //
 //	add_ticket_note.go  update_ticket.go  resolve_ticket.go  create_ticket.go  log_time.go
+//	create_entity.go  update_entity.go  (any other entity the API writes, each write confirmed)
 //
 // The registry: tools.go holds Deps, Tool, the one list of constructors behind All and Register,
 // and the definition every tool fills in (newTool builds a read tool); instructions.go is what the
@@ -52,6 +53,7 @@
 //	write_note.go            the ticket note add_ticket_note and resolve_ticket write
 //	write_time_entry.go      the time entry log_time writes: the acting resource, its role, the work type
 //	write_complete.go        the tenant's Complete status
+//	write_entity.go          what create_entity and update_entity share: the entities they write, PATCH or PUT, required fields
 //
 // A write call ends one way: once its arguments decode, the call is a writeRun, and it ends through
 // the run's finish or fail, which write its one audit line. Arguments that do not decode are a

@@ -245,6 +245,8 @@ const (
 	matrixNewTicket   = "Scanner offline after firmware update"
 	matrixResolveNote = "Fuser replaced on site."
 	matrixTimeSummary = "Replaced the fuser unit and ran test prints."
+	matrixContact     = "Hopper-Matrix"
+	matrixWebAddress  = "https://printers.example.com"
 )
 
 var matrixWrites = []faultedWrite{
@@ -331,6 +333,65 @@ var matrixWrites = []faultedWrite{
 			return timeLogged(env.Sandbox, id, matrixTimeSummary) - before
 		},
 	},
+	{
+		tool:     "create_entity",
+		column:   " (a contact under a company)",
+		faultAt:  func(int64) (string, string) { return "POST", "Companies/" },
+		endpoint: "POST Companies/{id}/Contacts",
+		normal:   1,
+		prepare: func(t *testing.T, env *testenv.Env, id int64) map[string]any {
+			company := ticketCompany(t, env, id)
+			ok(t, env.Call(t, "get_entity", args("entity", "Companies", "id", company)))
+			a := args("entity", "Contacts", "parent", "Companies", "parent_id", company,
+				"fields", args("firstName", "Grace", "lastName", matrixContact, "isActive", 1))
+			// The person's confirmation comes first; the fault meets the create itself.
+			return withArgs(a, "confirm", tokenOf(t, env.Call(t, "create_entity", a)))
+		},
+		before: func(env *testenv.Env, id int64) int { return contactsNamed(env, matrixContact) },
+		applied: func(env *testenv.Env, id int64, before int) int {
+			return contactsNamed(env, matrixContact) - before
+		},
+	},
+	{
+		tool:     "update_entity",
+		column:   " (PATCH of a company)",
+		faultAt:  func(int64) (string, string) { return "PATCH", "Companies" },
+		endpoint: "PATCH Companies",
+		normal:   1,
+		prepare: func(t *testing.T, env *testenv.Env, id int64) map[string]any {
+			company := ticketCompany(t, env, id)
+			ok(t, env.Call(t, "get_entity", args("entity", "Companies", "id", company)))
+			a := args("entity", "Companies", "id", company, "changes", args("webAddress", matrixWebAddress))
+			return withArgs(a, "confirm", tokenOf(t, env.Call(t, "update_entity", a)))
+		},
+		before: func(*testenv.Env, int64) int { return 0 },
+		applied: func(env *testenv.Env, id int64, _ int) int {
+			company, _ := env.Sandbox.Record("Tickets", id)
+			if rec, _ := env.Sandbox.Record("Companies", company["companyID"].(int64)); rec["webAddress"] == matrixWebAddress {
+				return 1
+			}
+			return 0
+		},
+	},
+}
+
+// ticketCompany is the company of the ticket a matrix cell was given.
+func ticketCompany(t *testing.T, env *testenv.Env, id int64) int64 {
+	t.Helper()
+	rec, found := env.Sandbox.Record("Tickets", id)
+	require.True(t, found)
+	return rec["companyID"].(int64)
+}
+
+// contactsNamed counts the contacts with this last name.
+func contactsNamed(env *testenv.Env, lastName string) int {
+	n := 0
+	for _, id := range env.Sandbox.IDs("Contacts") {
+		if rec, _ := env.Sandbox.Record("Contacts", id); rec["lastName"] == lastName {
+			n++
+		}
+	}
+	return n
 }
 
 // timeLogged counts the ticket's time entries with this summary.

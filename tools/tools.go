@@ -45,6 +45,8 @@ var constructors = []func(Deps) Tool{
 	updateTicketTool,
 	createTicketTool,
 	logTimeTool,
+	createEntityTool,
+	updateEntityTool,
 }
 
 // All returns every tool, read and write, in a stable order.

@@ -82,8 +82,8 @@ func TestEveryFailedWriteIsAuditedOnce(t *testing.T) {
 		c, found := writeCases[tool]
 		require.True(t, found, "write tool %s needs a case in writeCases", tool)
 		for _, f := range auditFailures {
-			if f.existingRecord && c.noExistingRecord {
-				continue
+			if f.existingRecord && (c.noExistingRecord || c.entityTool) {
+				continue // entity_writes_test.go checks the audit line of a generic write refused
 			}
 			id := ids[next] // a ticket no earlier call has read
 			next++
@@ -103,7 +103,7 @@ func TestEveryFailedWriteIsAuditedOnce(t *testing.T) {
 				assert.NotContains(t, detail, "internal error", "the handler ended through fail, not past it")
 				if f.wantNoID {
 					assert.EqualValues(t, 0, line["id"])
-				} else if !c.noExistingRecord {
+				} else if !c.noExistingRecord && !c.entityTool {
 					assert.EqualValues(t, id, line["id"])
 				}
 			})

@@ -129,7 +129,7 @@ func (r *writeRun) confirmThen(ctx context.Context, fresh autotask.Record, token
 		return nil, end, true
 	}
 	if c.state == confirmedByPerson {
-		if fresh, err = r.readFresh(ctx, "read ticket again after the confirmation"); err != nil {
+		if fresh, err = r.readFresh(ctx, "read "+entityNoun(r.w.Entity)+" again after the confirmation"); err != nil {
 			return nil, r.fail(ctx, err), true
 		}
 	}
@@ -151,7 +151,7 @@ func (r *writeRun) applyConfirmation(ctx context.Context, c confirmation) (stop 
 	case confirmDeclined:
 		r.step("confirmation", "", stepDone, "the person chose "+c.action)
 		r.abandonPlanned()
-		return true, r.finish(ctx, outcomeDeclined, fmt.Sprintf("The person chose %s: nothing was changed on the ticket.", c.action))
+		return true, r.finish(ctx, outcomeDeclined, fmt.Sprintf("The person chose %s: nothing was changed on the %s.", c.action, entityNoun(r.w.Entity)))
 	}
 	r.out.Confirmation = c.view
 	r.abandonPlanned()

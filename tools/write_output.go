@@ -34,6 +34,8 @@ type writeOutput struct {
 	NoteID            int64             `json:"note_id,omitempty" jsonschema_description:"The note created."`
 	TaskID            int64             `json:"task_id,omitempty" jsonschema_description:"The task."`
 	TimeEntryID       int64             `json:"time_entry_id,omitempty" jsonschema_description:"The time entry created."`
+	Entity            string            `json:"entity,omitempty" jsonschema_description:"create_entity, update_entity: the entity written."`
+	RecordID          int64             `json:"record_id,omitempty" jsonschema_description:"create_entity, update_entity: the record."`
 	Version           string            `json:"version,omitempty" jsonschema_description:"The ticket's version now; the next write is checked against it."`
 	Title             string            `json:"title,omitempty" jsonschema_description:"The ticket's title."`
 	Company           string            `json:"company,omitempty" jsonschema_description:"The company, \"Name (id)\"."`

@@ -144,6 +144,60 @@ var entityRules = map[string]map[string]fieldRule{
 		"contractCategory": pick(contractCategory),
 		"contractNumber":   str(50),
 	},
+	// The notes, to-dos, opportunities and appointments below carry the required fields the vendor
+	// documents for them; a generic write that leaves one out is refused, as by the API.
+	"CompanyNotes": {
+		"actionType":         reqPick(actionType),
+		"assignedResourceID": req(),
+		"companyID":          req(),
+		"startDateTime":      req(),
+		"endDateTime":        req(),
+		"note":               str(8000),
+		"name":               str(250),
+		"completedDateTime":  ro(),
+	},
+	"CompanyToDos": {
+		"actionType":           reqPick(actionType),
+		"assignedToResourceID": req(),
+		"companyID":            req(),
+		"startDateTime":        req(),
+		"endDateTime":          req(),
+		"activityDescription":  str(32000),
+		"completedDate":        ro(),
+	},
+	"ProjectNotes": {
+		"title":              reqStr(250),
+		"description":        reqStr(32000),
+		"noteType":           reqPick(projectNoteType),
+		"publish":            pick(notePublish),
+		"projectID":          req(),
+		"createdByContactID": ro(),
+	},
+	"ContractNotes": {
+		"title":       reqStr(250),
+		"description": reqStr(32000),
+		"contractID":  req(),
+	},
+	"Opportunities": {
+		"title":              reqStr(128),
+		"companyID":          req(),
+		"ownerResourceID":    req(),
+		"status":             reqPick(opportunityStatus),
+		"projectedCloseDate": req(),
+		"probability":        req(),
+		"amount":             req(),
+		"cost":               req(),
+		"useQuoteTotals":     req(),
+		"totalAmountMonths":  ro(),
+		"lastActivity":       ro(),
+	},
+	"Appointments": {
+		"title":         reqStr(255),
+		"resourceID":    req(),
+		"startDateTime": req(),
+		"endDateTime":   req(),
+		"description":   str(8000),
+	},
 }
 
 // systemFields are set by the API itself on every entity that has them; a body that

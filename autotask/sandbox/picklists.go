@@ -119,5 +119,12 @@ var (
 	contractStatus   = pl(0, "Inactive", 1, "*Active")
 	contractCategory = pl(1, "Managed Services", 2, "Break / Fix", 3, "Project", 4, "Hardware as a Service")
 
+	// Company notes and to-dos: what was done or is to be done.
+	actionType = pl(1, "Phone Call", 2, "*General", 3, "Meeting", 4, "Email")
+	// Opportunities: the sales stage they are in.
+	opportunityStatus = pl(1, "*Active", 2, "Lost", 3, "Closed", 4, "Implemented", 5, "Not Ready To Buy")
+	// Project notes.
+	projectNoteType = pl(1, "*Task Summary", 2, "Task Detail", 3, "Project Summary")
+
 	timeEntryType = pl(2, "!Ticket", 6, "!Task", 11, "!Regular")
 )

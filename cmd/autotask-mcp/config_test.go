@@ -115,7 +115,7 @@ func TestLoadServeConfig(t *testing.T) {
 			wantErr: []string{"--allow-writes", "AUTOTASK_MCP_ALLOW_WRITES", `"Tickts"`, `did you mean "Tickets"`, "add_ticket_note", "TicketNotes"}},
 		{name: "allow list typo in variable", env: map[string]string{"AUTOTASK_MCP_ALLOW_WRITES": "TicketNotes,add_tiket_note"},
 			wantErr: []string{"AUTOTASK_MCP_ALLOW_WRITES", `"add_tiket_note"`, `did you mean "add_ticket_note"`}},
-		{name: "allow list every unknown name", args: []string{"--allow-writes", "Contacts,Tickts"}, wantErr: []string{`"Contacts"`, `"Tickts"`}},
+		{name: "allow list every unknown name", args: []string{"--allow-writes", "Contactz,Tickts"}, wantErr: []string{`"Contactz"`, `"Tickts"`}},
 		{name: "allow list empty flag", args: []string{"--allow-writes", ""}, wantErr: []string{"--allow-writes", "empty", "Tickets", "--read-only"}},
 		{name: "allow list of separators", args: []string{"--allow-writes", " , "}, wantErr: []string{"--allow-writes", "empty"}},
 		{name: "allow list empty variable", env: map[string]string{"AUTOTASK_MCP_ALLOW_WRITES": ""}, wantErr: []string{"AUTOTASK_MCP_ALLOW_WRITES", "empty"}},

@@ -228,6 +228,16 @@ func successCases(fx fixtures) []successCase {
 		{name: "completes after confirmation", tool: "resolve_ticket", args: map[string]any{"ticket_id": fx.OpenTicketID, "resolution": "Resolved by the end-to-end test."},
 			check: applied, confirm: true, wantConfirmation: true},
 		{name: "by company id", tool: "create_ticket", args: map[string]any{"company": fx.CompanyID, "title": "Created by the end-to-end test", "description": "e2e"}, check: applied, confirm: true},
+		{name: "read the company", tool: "get_entity", args: map[string]any{"entity": "Companies", "id": fx.CompanyID}},
+		{name: "a contact under the company", tool: "create_entity", args: map[string]any{"entity": "Contacts", "parent": "Companies", "parent_id": fx.CompanyID,
+			"fields": map[string]any{"firstName": "End", "lastName": "To-End", "isActive": 1}},
+			check: func(t *testing.T, out map[string]any) {
+				applied(t, out)
+				assert.Positive(t, intValue(out["record_id"]))
+			}, confirm: true, wantConfirmation: true},
+		{name: "read the company again", tool: "get_entity", args: map[string]any{"entity": "Companies", "id": fx.CompanyID}},
+		{name: "the company's web address", tool: "update_entity", args: map[string]any{"entity": "Companies", "id": fx.CompanyID,
+			"changes": map[string]any{"webAddress": "https://e2e.example.com"}}, check: applied, confirm: true, wantConfirmation: true},
 	}
 }
 

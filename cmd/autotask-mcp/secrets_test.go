@@ -679,6 +679,22 @@ func secretsEveryTool(t *testing.T, lt *leakTenant, s *leakSession) {
 	done = s.ok(t, "resolve_ticket", map[string]any{"ticket_id": newID, "resolution": "Fixed it.", "note": "Replaced the cable.", "confirm": token})
 	require.Equal(t, "applied", done["outcome"])
 
+	// Generic writes: a contact under the company, confirmed with the token, then changed.
+	contact := map[string]any{"entity": "Contacts", "parent": "Companies", "parent_id": companyID,
+		"fields": map[string]any{"firstName": "Secret", "lastName": "Keeper", "isActive": 1}}
+	s.fails(t, "create_entity", contact, "had not read")
+	s.fails(t, "create_entity", with(contact, "fields", map[string]any{"firstName": "Secret"}), "lastName")
+	pending = s.ok(t, "create_entity", contact)
+	require.Equal(t, "confirmation_required", pending["outcome"], "every generic write waits for the person")
+	token = pending["confirmation"].(map[string]any)["token"].(string)
+	newContact := s.ok(t, "create_entity", with(contact, "confirm", token))
+	contactID := newContact["record_id"]
+	change := map[string]any{"entity": "Contacts", "id": contactID, "changes": map[string]any{"title": "Keeper of keys"}}
+	s.fails(t, "update_entity", with(change, "changes", map[string]any{"lastActivityDate": "2026-01-01T00:00:00Z"}), "read-only")
+	pending = s.ok(t, "update_entity", change)
+	token = pending["confirmation"].(map[string]any)["token"].(string)
+	require.Equal(t, "applied", s.ok(t, "update_entity", with(change, "confirm", token))["outcome"])
+
 	audit := s.audit(t)
 	assert.Contains(t, audit, `"outcome":"applied"`, "applied writes were audited, so the audit log was searched")
 	assert.Contains(t, audit, `"outcome":"refused"`, "refused writes were audited too")

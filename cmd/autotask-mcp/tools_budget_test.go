@@ -12,9 +12,9 @@ import (
 // toolsListBudget is the most every tool together may cost in tools/list, compact JSON as the
 // wire carries it: the assistant reads all of it at the start of every conversation, whatever it
 // goes on to ask. Every tool counts, those added later too. The target is 24 KB with every tool
-// the roadmap adds; with log_time the nine tools take 28.5 KB, so the pin sits just above that
-// until the write tools stop repeating their shared output schema.
-const toolsListBudget = 29 * 1000
+// the roadmap adds; the eleven tools take 38.4 KB, 15.8 KB of it the one write-result schema
+// repeated by eight write tools, so the pin sits just above that until they stop repeating it.
+const toolsListBudget = 39 * 1000
 
 // TestToolsListBudget pins the size of what tools/list lists, as TestToolsGolden pins its content.
 func TestToolsListBudget(t *testing.T) {

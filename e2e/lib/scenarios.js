@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { CALLED_TOOLS, REQUEST_TIMEOUT_MS, acceptElicitation, brief, declineElicitation, resultText } from './harness.js';
 
 export const READ_TOOLS = ['describe_fields', 'get_entity', 'get_ticket', 'query_entity'];
-export const WRITE_TOOLS = ['add_ticket_note', 'create_ticket', 'log_time', 'resolve_ticket', 'update_ticket'];
+export const WRITE_TOOLS = ['add_ticket_note', 'create_entity', 'create_ticket', 'log_time', 'resolve_ticket', 'update_entity', 'update_ticket'];
 export const ALL_TOOLS = [...READ_TOOLS, ...WRITE_TOOLS].sort();
 
 // The tools each prompt's text names; the server offers a prompt only when it offers them all.
@@ -493,6 +493,52 @@ export function defineScenarios(connect) {
       const got = await s.ok('get_ticket', { ticket_id: id });
       assert.equal(got.ticket.title, title);
       assert.equal(refID(got.ticket.companyID), company.id);
+    });
+
+    it('create_entity creates a contact under a company, update_entity changes it, each once the person accepts', async () => {
+      const companies = await s.ok('query_entity', {
+        entity: 'Companies', limit: 1, fields: ['id'], filter: [{ field: 'id', op: 'gt', value: 0 }],
+      });
+      const companyID = companies.items[0].id;
+      await s.ok('get_entity', { entity: 'Companies', id: companyID });
+      const lastName = `E2e${Date.now()}`;
+      const asked = s.elicitations.length;
+      s.elicitAnswer = acceptElicitation;
+      let result;
+      try {
+        result = await s.call('create_entity', {
+          entity: 'Contacts', parent: 'Companies', parent_id: companyID,
+          fields: { firstName: 'Ada', lastName, isActive: 1 },
+        });
+      } finally {
+        s.elicitAnswer = null;
+      }
+      assert.notEqual(result.isError, true, `create_entity failed: ${resultText(result)}`);
+      assert.equal(s.elicitations.length, asked + 1, 'the person was asked exactly once');
+      const question = JSON.stringify(s.elicitations.at(-1));
+      assert.ok(question.includes(lastName), `the question shows the exact values: ${question}`);
+      assert.equal(result.structuredContent.outcome, 'applied', brief(result.structuredContent));
+      const id = result.structuredContent.record_id;
+      assert.ok(Number.isInteger(id) && id > 0, `record id in ${brief(result.structuredContent)}`);
+      const contact = await s.ok('get_entity', { entity: 'Contacts', id });
+      const rec = contact.record;
+      assert.equal(rec.lastName, lastName, `the contact as created: ${brief(rec)}`);
+      assert.equal(rec.firstName, 'Ada');
+
+      // update_entity: one field, confirmed the same way; the rest of the contact stays.
+      s.elicitAnswer = acceptElicitation;
+      try {
+        result = await s.call('update_entity', { entity: 'Contacts', id, changes: { title: 'CTO' } });
+      } finally {
+        s.elicitAnswer = null;
+      }
+      assert.notEqual(result.isError, true, `update_entity failed: ${resultText(result)}`);
+      assert.equal(s.elicitations.length, asked + 2, 'the person was asked again for the change');
+      assert.equal(result.structuredContent.outcome, 'applied', brief(result.structuredContent));
+      const changed = (await s.ok('get_entity', { entity: 'Contacts', id })).record;
+      assert.equal(changed.title, 'CTO');
+      assert.equal(changed.lastName, lastName, 'the other fields are kept');
+      assert.equal(changed.firstName, 'Ada');
     });
 
     it('resolve_ticket completes a ticket without time entries when the person accepts', async () => {
