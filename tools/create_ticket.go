@@ -228,26 +228,14 @@ func createValues(in createTicketInput) (named, extra map[string]any, err error)
 }
 
 // fillRequired sets every required field left out to the tenant's default picklist value, and names
-// the required fields that have none. It returns the defaults used, as "priority: Medium".
+// the required fields that have none, by the argument that sets them. It returns the defaults used,
+// as "priority: Medium". The company is an argument of its own, checked before.
 func fillRequired(md *autotask.Metadata, ch autotask.Changes) ([]string, error) {
-	var used, missing []string
-	for _, f := range md.Fields {
-		if !f.IsRequired || f.IsReadOnly || strings.EqualFold(f.Name, "companyID") {
-			continue
-		}
-		if v, ok := ch.Fields[f.Name]; ok && v != nil {
-			continue
-		}
-		if p, ok := md.Picklist(f.Name); ok {
-			if def, ok := p.Default(); ok {
-				ch.Fields[f.Name] = typedID(f, def.Value)
-				used = append(used, fmt.Sprintf("%s: %s", f.Name, def.Label))
-				continue
-			}
-		}
-		missing = append(missing, argNameOf(f.Name))
-	}
+	used, missing := fillRequiredDefaults(md, ch, func(field string) bool { return strings.EqualFold(field, "companyID") })
 	if len(missing) > 0 {
+		for i, field := range missing {
+			missing[i] = argNameOf(field)
+		}
 		return nil, badArgs("missing required field(s) with no tenant default: %s", strings.Join(missing, ", "))
 	}
 	return used, nil

@@ -72,3 +72,26 @@ func guardChanges(ch autotask.Changes) map[string]any {
 	}
 	return out
 }
+
+// fillRequiredDefaults sets every writable required field that ch leaves out (or sets to null) and
+// skip does not claim to the tenant's default picklist value. It returns the defaults used, as
+// "priority: Medium", and the required fields that have no default, for the caller to refuse.
+func fillRequiredDefaults(md *autotask.Metadata, ch autotask.Changes, skip func(field string) bool) (used, missing []string) {
+	for _, f := range md.Fields {
+		if !f.IsRequired || f.IsReadOnly || skip(f.Name) {
+			continue
+		}
+		if v, ok := ch.Fields[f.Name]; ok && v != nil {
+			continue
+		}
+		if p, ok := md.Picklist(f.Name); ok {
+			if def, ok := p.Default(); ok {
+				ch.Fields[f.Name] = typedID(f, def.Value)
+				used = append(used, fmt.Sprintf("%s: %s", f.Name, def.Label))
+				continue
+			}
+		}
+		missing = append(missing, f.Name)
+	}
+	return used, missing
+}

@@ -98,23 +98,7 @@ func parentRefOf(md *autotask.Metadata, e autotask.Entity, rec autotask.Record) 
 // missingRequired fills the required fields the tenant gives a default, and names those it does
 // not: on a create, a required field left out is refused before any request.
 func missingRequired(md *autotask.Metadata, ch autotask.Changes, given map[string]bool) (defaults []string, err error) {
-	var missing []string
-	for _, f := range md.Fields {
-		if !f.IsRequired || f.IsReadOnly || strings.EqualFold(f.Name, "id") || given[f.Name] {
-			continue
-		}
-		if v, ok := ch.Fields[f.Name]; ok && v != nil {
-			continue
-		}
-		if p, ok := md.Picklist(f.Name); ok {
-			if def, ok := p.Default(); ok {
-				ch.Fields[f.Name] = typedID(f, def.Value)
-				defaults = append(defaults, fmt.Sprintf("%s: %s", f.Name, def.Label))
-				continue
-			}
-		}
-		missing = append(missing, f.Name)
-	}
+	defaults, missing := fillRequiredDefaults(md, ch, func(field string) bool { return strings.EqualFold(field, "id") || given[field] })
 	if len(missing) > 0 {
 		sort.Strings(missing)
 		return nil, badArgs("fields: missing required field(s) of %s with no tenant default: %s (describe_fields with entity %q shows them)", md.Entity, strings.Join(missing, ", "), md.Entity)
