@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
+	"github.com/autotask-mcp/autotask-mcp/internal/testclock"
 )
 
 // tenant is a sandbox served over real HTTP on loopback, with a count of every
@@ -99,25 +99,7 @@ func (tn *tenant) anyTicketID(t *testing.T) int64 {
 	return ids[len(ids)/2]
 }
 
-// fakeClock is a Config.Now that moves only when a test moves it, so cache expiry and poll
-// intervals are tested without sleeping.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
-}
-
-func (f *fakeClock) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now
-}
-
-func (f *fakeClock) Advance(d time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.now = f.now.Add(d)
+// newFakeClock is a test clock at a fixed, ordinary moment.
+func newFakeClock() *testclock.Clock {
+	return testclock.New(time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC))
 }

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/autotask-mcp/autotask-mcp/internal/testclock"
 )
 
 // ticketJSON is a ticket as GET /Tickets/{id} returns it under "item".
@@ -56,26 +57,9 @@ func ticketWith(t testing.TB, fields map[string]any) map[string]any {
 	return rec
 }
 
-// fakeClock is an injected clock tests move by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *fakeClock {
-	return &fakeClock{now: time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// newClock is a test clock at a fixed, ordinary moment.
+func newClock() *testclock.Clock {
+	return testclock.New(time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC))
 }
 
 var testKey = []byte("0123456789abcdef0123456789abcdef")

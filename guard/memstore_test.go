@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/autotask-mcp/autotask-mcp/internal/testclock"
 )
 
 func key(s string, id int64) RecordKey { return RecordKey{Session: s, Entity: "tickets", ID: id} }
@@ -47,9 +49,9 @@ func TestMemoryStoreSessionLimits(t *testing.T) {
 	tests := []struct {
 		name  string
 		lim   MemoryLimits
-		steps func(t *testing.T, m *MemoryStore, clock *fakeClock)
+		steps func(t *testing.T, m *MemoryStore, clock *testclock.Clock)
 	}{
-		{"idle session expires", MemoryLimits{SessionIdle: time.Hour}, func(t *testing.T, m *MemoryStore, clock *fakeClock) {
+		{"idle session expires", MemoryLimits{SessionIdle: time.Hour}, func(t *testing.T, m *MemoryStore, clock *testclock.Clock) {
 			require.NoError(t, m.SaveRead(bg, key("a", 1), state("1")))
 			require.NoError(t, m.SaveRead(bg, key("b", 1), state("1")))
 			clock.Advance(59 * time.Minute)
@@ -59,7 +61,7 @@ func TestMemoryStoreSessionLimits(t *testing.T) {
 			assert.True(t, loaded(t, m, key("b", 1)))
 			assert.Equal(t, MemoryStats{Sessions: 1, Records: 1}, m.Stats())
 		}},
-		{"least recently used session dropped", MemoryLimits{MaxSessions: 2}, func(t *testing.T, m *MemoryStore, clock *fakeClock) {
+		{"least recently used session dropped", MemoryLimits{MaxSessions: 2}, func(t *testing.T, m *MemoryStore, clock *testclock.Clock) {
 			require.NoError(t, m.SaveRead(bg, key("a", 1), state("1")))
 			require.NoError(t, m.SaveRead(bg, key("b", 1), state("1")))
 			require.True(t, loaded(t, m, key("a", 1)))
@@ -68,7 +70,7 @@ func TestMemoryStoreSessionLimits(t *testing.T) {
 			assert.False(t, loaded(t, m, key("b", 1)))
 			assert.True(t, loaded(t, m, key("c", 1)))
 		}},
-		{"global record cap takes from the least recent session", MemoryLimits{MaxRecords: 3}, func(t *testing.T, m *MemoryStore, clock *fakeClock) {
+		{"global record cap takes from the least recent session", MemoryLimits{MaxRecords: 3}, func(t *testing.T, m *MemoryStore, clock *testclock.Clock) {
 			require.NoError(t, m.SaveRead(bg, key("a", 1), state("1")))
 			require.NoError(t, m.SaveRead(bg, key("a", 2), state("1")))
 			require.NoError(t, m.SaveRead(bg, key("b", 1), state("1")))
@@ -79,7 +81,7 @@ func TestMemoryStoreSessionLimits(t *testing.T) {
 			assert.True(t, loaded(t, m, key("b", 2)))
 			assert.Equal(t, MemoryStats{Sessions: 2, Records: 3}, m.Stats())
 		}},
-		{"redeemed tokens pruned after expiry", MemoryLimits{}, func(t *testing.T, m *MemoryStore, clock *fakeClock) {
+		{"redeemed tokens pruned after expiry", MemoryLimits{}, func(t *testing.T, m *MemoryStore, clock *testclock.Clock) {
 			first, err := m.Redeem(bg, "t1", clock.Now().Add(time.Minute))
 			require.NoError(t, err)
 			require.True(t, first)
@@ -97,7 +99,7 @@ func TestMemoryStoreSessionLimits(t *testing.T) {
 			assert.True(t, used)
 			assert.Equal(t, 1, m.Stats().Redeemed)
 		}},
-		{"full of unexpired tokens refuses instead of forgetting", MemoryLimits{MaxRedeemed: 2}, func(t *testing.T, m *MemoryStore, clock *fakeClock) {
+		{"full of unexpired tokens refuses instead of forgetting", MemoryLimits{MaxRedeemed: 2}, func(t *testing.T, m *MemoryStore, clock *testclock.Clock) {
 			for _, id := range []string{"t1", "t2"} {
 				_, err := m.Redeem(bg, id, clock.Now().Add(time.Minute))
 				require.NoError(t, err)
@@ -112,7 +114,7 @@ func TestMemoryStoreSessionLimits(t *testing.T) {
 			require.NoError(t, err)
 			assert.True(t, first)
 		}},
-		{"cancelled context", MemoryLimits{}, func(t *testing.T, m *MemoryStore, clock *fakeClock) {
+		{"cancelled context", MemoryLimits{}, func(t *testing.T, m *MemoryStore, clock *testclock.Clock) {
 			ctx, cancel := context.WithCancel(bg)
 			cancel()
 			require.Error(t, m.SaveRead(ctx, key("a", 1), state("1")))

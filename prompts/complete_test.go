@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
+	"github.com/autotask-mcp/autotask-mcp/internal/testclock"
 	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 	"github.com/autotask-mcp/autotask-mcp/prompts"
 	"github.com/autotask-mcp/autotask-mcp/resources"
@@ -163,7 +163,7 @@ func TestCompletionHasMore(t *testing.T) {
 // on the completer's clock, then looked up again.
 func TestCompletionCacheExpires(t *testing.T) {
 	env := testenv.New(t, testenv.Options{})
-	clock := &fakeClock{now: time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)}
+	clock := testclock.New(time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC))
 	c := prompts.NewCompleter(env.Client, prompts.CompleterOptions{TTL: time.Minute, Now: clock.Now})
 	ctx := context.Background()
 
@@ -175,9 +175,9 @@ func TestCompletionCacheExpires(t *testing.T) {
 		return requests(env) - before
 	}
 	assert.Equal(t, 1, lookup(), "first lookup")
-	clock.advance(59 * time.Second)
+	clock.Advance(59 * time.Second)
 	assert.Equal(t, 0, lookup(), "within the TTL")
-	clock.advance(time.Second)
+	clock.Advance(time.Second)
 	assert.Equal(t, 1, lookup(), "the TTL has passed")
 }
 
@@ -191,21 +191,4 @@ func TestCompletionLookupFailure(t *testing.T) {
 
 	got = complete(t, env.MCP, promptRef("company_overview"), "company", "co")
 	assert.NotEmpty(t, got.Values, "the failure was not cached")
-}
-
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
