@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/autotask-mcp/autotask-mcp/internal/sanitize"
 )
 
 // The sentinels are written for the assistant that will read them: each says what to do next.
@@ -50,7 +52,7 @@ func (e *ConflictError) Error() string {
 			if i > 0 {
 				b.WriteString("; ")
 			}
-			fmt.Fprintf(&b, "%s: %s → %s", c.Field, showValue(c.Before), showValue(c.After))
+			fmt.Fprintf(&b, "%s: %s → %s", c.Field, DescribeValue(c.Before), DescribeValue(c.After))
 		}
 		b.WriteString(")")
 	}
@@ -60,29 +62,31 @@ func (e *ConflictError) Error() string {
 
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
-// emptyValue is how the error's text shows a value that is not there.
-const emptyValue = "(empty)"
+// EmptyValue is how DescribeValue shows a value that is not there.
+const EmptyValue = "(empty)"
 
-// showValue words a value in the error's text the way the tools layer words every value in its
-// messages (guard must not import tools; a test there holds the two together): nothing (null,
-// blank text, an empty list or object) as (empty), text quoted, anything else as JSON.
-func showValue(v any) string {
+// DescribeValue is the one wording of a record's value in a message, the conflict's text here and
+// every tool message (the tools layer calls it, adding its own length cut): nothing (null, blank
+// text, an empty list or object) as (empty), text quoted, anything else as JSON. Values are record
+// text written by third parties, so what is shown is sanitised: no markup, no invisible characters.
+func DescribeValue(v any) string {
 	switch x := v.(type) {
 	case nil:
-		return emptyValue
+		return EmptyValue
 	case string:
-		if strings.TrimSpace(x) == "" {
-			return emptyValue
+		s := sanitize.Text(x)
+		if strings.TrimSpace(s) == "" {
+			return EmptyValue
 		}
-		return strconv.Quote(x)
+		return strconv.Quote(s)
 	case []any:
 		if len(x) == 0 {
-			return emptyValue
+			return EmptyValue
 		}
 	case map[string]any:
 		if len(x) == 0 {
-			return emptyValue
+			return EmptyValue
 		}
 	}
-	return string(canonicalJSON(v))
+	return sanitize.Text(string(canonicalJSON(v)))
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// A conflict's text words each value the way the tools' messages do: nothing as (empty), text
-// quoted, anything else as JSON.
+// A conflict's text words each value as DescribeValue does: nothing as (empty), text quoted,
+// anything else as JSON, record text sanitised.
 func TestConflictErrorWordsValues(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -20,6 +20,9 @@ func TestConflictErrorWordsValues(t *testing.T) {
 		{"empty list", []any{}, "f: (empty) → 1"},
 		{"empty object", map[string]any{}, "f: (empty) → 1"},
 		{"text", `say "hi"`, `f: "say \"hi\"" → 1`},
+		{"only invisible characters", "\u200b\u200b", "f: (empty) → 1"},
+		{"record text is sanitised", "New <b>bold</b>\u202e", `f: "New bold" → 1`},
+		{"markup in an object is sanitised", map[string]any{"value": "<i>HQ</i>"}, `f: {"value":"HQ"} → 1`},
 		{"number", json.Number("2.5"), "f: 2.5 → 1"},
 		{"boolean", false, "f: false → 1"},
 		{"list", []any{"a", json.Number("1")}, `f: ["a",1] → 1`},
