@@ -66,22 +66,16 @@ func (g *Guard) RecordWrite(ctx context.Context, session, entity string, id int6
 		return fmt.Errorf("record write of %s %d: %w", entity, id, err)
 	}
 	flat := flatten(expected)
-	key := recordKey(session, entity, id)
+	state := ReadState{Version: versionOf(expected, flat), Fields: flat, Expected: flat, At: g.now()}
 	if after != nil {
 		if err := sameID(after, id); err != nil {
 			return fmt.Errorf("record write of %s %d: read back: %w", entity, id, err)
 		}
-		afterFlat := flatten(after)
-		if len(changedFields(flat, afterFlat, compareMode{})) == 0 {
-			state := ReadState{Version: versionOf(after, afterFlat), Fields: afterFlat, At: g.now()}
-			if err := g.store.SaveRead(ctx, key, state); err != nil {
-				return fmt.Errorf("record write of %s %d: %w", entity, id, err)
-			}
-			return nil
+		if afterFlat := flatten(after); len(changedFields(flat, afterFlat, compareMode{})) == 0 {
+			state = ReadState{Version: versionOf(after, afterFlat), Fields: afterFlat, At: state.At}
 		}
 	}
-	state := ReadState{Version: versionOf(expected, flat), Fields: flat, Expected: flat, At: g.now()}
-	if err := g.store.SaveRead(ctx, key, state); err != nil {
+	if err := g.store.SaveRead(ctx, recordKey(session, entity, id), state); err != nil {
 		return fmt.Errorf("record write of %s %d: %w", entity, id, err)
 	}
 	return nil
