@@ -115,11 +115,10 @@ func (g *Guard) Check(ctx context.Context, w Write, fresh map[string]any) error 
 		return fmt.Errorf("%s on %s %d refused: %w", w.Tool, w.Entity, w.ID, ErrNotRead)
 	}
 	freshFields := flatten(fresh)
-	freshVersion := versionOf(fresh, freshFields)
 	if st.Expected != nil {
 		return unsettled(w, st.Expected, freshFields)
 	}
-	if unchangedSinceRead(st, freshVersion, freshFields) {
+	if unchangedSinceRead(st, versionOf(fresh, freshFields), freshFields) {
 		return nil
 	}
 	return &ConflictError{Entity: w.Entity, ID: w.ID, Changed: describeChanges(st.Fields, freshFields)}
