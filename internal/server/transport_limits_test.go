@@ -241,14 +241,7 @@ func TestClientThatStopsReadingIsDropped(t *testing.T) {
 // mcpMessage is one POST of an MCP message as bytes on the wire.
 func mcpMessage(t *testing.T, addr, body, session string, closeAfter bool) []byte {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, "http://"+addr+MCPPath, strings.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
-	if session != "" {
-		req.Header.Set("Mcp-Session-Id", session)
-	}
+	req := mcpRequest(t, t.Context(), http.MethodPost, "http://"+addr+MCPPath, session, body)
 	req.Close = closeAfter
 	var b bytes.Buffer
 	require.NoError(t, req.Write(&b))
