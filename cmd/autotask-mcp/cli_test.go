@@ -78,46 +78,12 @@ func TestCall(t *testing.T) {
 	}
 }
 
-var sandboxURLLine = regexp.MustCompile(`AUTOTASK_API_URL=(\S+)`)
-
 // TestSandboxCommandAndCheck serves the sandbox on a port and checks it, with good and
 // bad credentials, and with none at all (the built-in sandbox).
 func TestSandboxCommandAndCheck(t *testing.T) {
 	t.Parallel()
-	cmd := exec.Command(binPath, "sandbox", "--addr", "127.0.0.1:0", "--tickets", "50", "--secret", "s3cret-for-test")
-	cmd.Env = testEnv(t)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	stderr := &testenv.Buffer{}
-	cmd.Stderr = stderr
-	require.NoError(t, cmd.Start())
-	exited := make(chan error, 1)
-	apiURL := make(chan string, 1)
-	go func() {
-		scanner := bufio.NewScanner(stdout)
-		for scanner.Scan() {
-			if m := sandboxURLLine.FindStringSubmatch(scanner.Text()); m != nil {
-				apiURL <- m[1]
-			}
-		}
-		exited <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			assert.NoError(t, err, "sandbox shuts down cleanly on SIGTERM")
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Error("sandbox ignored SIGTERM")
-		}
-	})
-	var url string
-	select {
-	case url = <-apiURL:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("sandbox did not print its URL; stderr:\n%s", stderr)
-	}
+	url := startSandboxCommand(t, []string{"sandbox", "--addr", "127.0.0.1:0", "--tickets", "50", "--secret", "s3cret-for-test"})["AUTOTASK_API_URL"]
+	require.NotEmpty(t, url, "the sandbox prints its base URL")
 
 	creds := func(secret string) []string {
 		return testEnv(t, "AUTOTASK_API_URL="+url, "AUTOTASK_USERNAME=sandbox@autotask-mcp.local",
@@ -150,6 +116,60 @@ func TestSandboxCommandAndCheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startSandboxCommand runs `autotask-mcp ARGS` (the sandbox subcommand), waits until it
+// has printed its settings, returns them (NAME=value lines) and stops it with SIGTERM when
+// the test ends, requiring a clean exit.
+func startSandboxCommand(t *testing.T, args []string) map[string]string {
+	t.Helper()
+	cmd := exec.Command(binPath, args...)
+	cmd.Env = testEnv(t)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	stderr := &testenv.Buffer{}
+	cmd.Stderr = stderr
+	require.NoError(t, cmd.Start())
+
+	settings := make(chan map[string]string, 1)
+	exited := make(chan error, 1)
+	go func() {
+		printed := map[string]string{}
+		scanner := bufio.NewScanner(stdout)
+		for scanner.Scan() {
+			line := strings.TrimSpace(scanner.Text())
+			if name, value, ok := strings.Cut(line, "="); ok && strings.HasPrefix(name, "AUTOTASK_") {
+				printed[name] = value
+			}
+			if strings.HasPrefix(line, "Press Ctrl-C") { // the last line of its banner
+				settings <- printed
+			}
+		}
+		_, _ = io.Copy(io.Discard, stdout)
+		exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-exited:
+			assert.NoError(t, err, "sandbox shuts down cleanly on SIGTERM; stderr:\n%s", stderr)
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+			t.Error("sandbox ignored SIGTERM")
+		}
+		assert.NotContains(t, stderr.String(), "DATA RACE")
+	})
+	select {
+	case printed := <-settings:
+		return printed
+	case err := <-exited:
+		exited <- err // for the cleanup
+		t.Fatalf("sandbox exited before it was ready (%v); stderr:\n%s", err, stderr)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("sandbox did not print its settings; stderr:\n%s", stderr)
+	}
+	return nil
 }
 
 // TestToolsGolden pins what the assistant sees: any change to a tool's name, description

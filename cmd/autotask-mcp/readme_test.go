@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,9 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -282,60 +279,6 @@ func matchOutput(shown, actual string) error {
 		if !docexample.MatchText(want[i], got[i]) {
 			return fmt.Errorf("line %d: shown %q, got %q", i+1, want[i], got[i])
 		}
-	}
-	return nil
-}
-
-// startSandboxCommand runs `autotask-mcp ARGS` (the sandbox subcommand), waits until it
-// has printed its settings, returns them (NAME=value lines) and stops it with SIGTERM when
-// the test ends, requiring a clean exit.
-func startSandboxCommand(t *testing.T, args []string) map[string]string {
-	t.Helper()
-	cmd := exec.Command(binPath, args...)
-	cmd.Env = testEnv(t)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	stderr := &testenv.Buffer{}
-	cmd.Stderr = stderr
-	require.NoError(t, cmd.Start())
-
-	settings := make(chan map[string]string, 1)
-	exited := make(chan error, 1)
-	go func() {
-		printed := map[string]string{}
-		scanner := bufio.NewScanner(stdout)
-		for scanner.Scan() {
-			line := strings.TrimSpace(scanner.Text())
-			if name, value, ok := strings.Cut(line, "="); ok && strings.HasPrefix(name, "AUTOTASK_") {
-				printed[name] = value
-			}
-			if strings.HasPrefix(line, "Press Ctrl-C") { // the last line of its banner
-				settings <- printed
-			}
-		}
-		_, _ = io.Copy(io.Discard, stdout)
-		exited <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			assert.NoError(t, err, "sandbox shuts down cleanly on SIGTERM; stderr:\n%s", stderr)
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-			t.Error("sandbox ignored SIGTERM")
-		}
-		assert.NotContains(t, stderr.String(), "DATA RACE")
-	})
-	select {
-	case printed := <-settings:
-		return printed
-	case err := <-exited:
-		exited <- err // for the cleanup
-		t.Fatalf("sandbox exited before it was ready (%v); stderr:\n%s", err, stderr)
-	case <-time.After(30 * time.Second):
-		t.Fatalf("sandbox did not print its settings; stderr:\n%s", stderr)
 	}
 	return nil
 }

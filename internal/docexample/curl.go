@@ -3,6 +3,7 @@ package docexample
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/textproto"
 	"strings"
@@ -17,86 +18,89 @@ func CurlRequest(ctx context.Context, words []string) (*http.Request, error) {
 	if len(words) == 0 || words[0] != "curl" {
 		return nil, fmt.Errorf("not a curl command: %q", words)
 	}
-	var (
-		method, target string
-		body           *string
-		header         = http.Header{}
-	)
+	c := curlCommand{header: http.Header{}}
 	for i := 1; i < len(words); i++ {
 		w := words[i]
-		value := func() (string, error) {
+		switch {
+		case w == "-s" || w == "--silent":
+		case curlValueOptions[w]:
 			if i+1 >= len(words) {
-				return "", fmt.Errorf("curl option %s needs a value", w)
+				return nil, fmt.Errorf("curl option %s needs a value", w)
 			}
 			i++
-			return words[i], nil
-		}
-		switch w {
-		case "-s", "--silent":
-		case "-X", "--request":
-			v, err := value()
-			if err != nil {
+			if err := c.set(w, words[i]); err != nil {
 				return nil, err
 			}
-			method = v
-		case "-H", "--header":
-			v, err := value()
-			if err != nil {
-				return nil, err
-			}
-			name, val, ok := strings.Cut(v, ":")
-			if !ok {
-				return nil, fmt.Errorf("curl header %q has no colon", v)
-			}
-			header.Add(textproto.TrimString(name), textproto.TrimString(val))
-		case "-d", "--data", "--data-raw":
-			v, err := value()
-			if err != nil {
-				return nil, err
-			}
-			if strings.HasPrefix(v, "@") && w != "--data-raw" {
-				return nil, fmt.Errorf("curl %s @file is not supported", w)
-			}
-			if body != nil { // curl joins repeated data with &
-				v = *body + "&" + v
-			}
-			body = &v
+		case strings.HasPrefix(w, "-"):
+			return nil, fmt.Errorf("curl option %s is not supported", w)
+		case c.target != "":
+			return nil, fmt.Errorf("curl with two URLs (%s, %s) is not supported", c.target, w)
 		default:
-			if strings.HasPrefix(w, "-") {
-				return nil, fmt.Errorf("curl option %s is not supported", w)
-			}
-			if target != "" {
-				return nil, fmt.Errorf("curl with two URLs (%s, %s) is not supported", target, w)
-			}
-			target = w
+			c.target = w
 		}
 	}
-	if target == "" {
+	if c.target == "" {
 		return nil, fmt.Errorf("curl command without a URL: %q", words)
 	}
-	if method == "" {
-		method = http.MethodGet
-		if body != nil {
+	return c.request(ctx)
+}
+
+// curlValueOptions are the options CurlRequest knows that take a value.
+var curlValueOptions = map[string]bool{
+	"-X": true, "--request": true,
+	"-H": true, "--header": true,
+	"-d": true, "--data": true, "--data-raw": true,
+}
+
+// curlCommand is what a curl command's words say to send.
+type curlCommand struct {
+	method, target string
+	body           *string
+	header         http.Header
+}
+
+// set applies one of curlValueOptions with its value.
+func (c *curlCommand) set(option, v string) error {
+	switch option {
+	case "-X", "--request":
+		c.method = v
+	case "-H", "--header":
+		name, val, ok := strings.Cut(v, ":")
+		if !ok {
+			return fmt.Errorf("curl header %q has no colon", v)
+		}
+		c.header.Add(textproto.TrimString(name), textproto.TrimString(val))
+	default: // -d, --data, --data-raw
+		if strings.HasPrefix(v, "@") && option != "--data-raw" {
+			return fmt.Errorf("curl %s @file is not supported", option)
+		}
+		if c.body != nil { // curl joins repeated data with &
+			v = *c.body + "&" + v
+		}
+		c.body = &v
+	}
+	return nil
+}
+
+func (c *curlCommand) request(ctx context.Context) (*http.Request, error) {
+	method := c.method
+	var body io.Reader
+	if c.body != nil {
+		body = strings.NewReader(*c.body)
+		if c.header.Get("Content-Type") == "" {
+			c.header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		if method == "" {
 			method = http.MethodPost
 		}
 	}
-	var reader *strings.Reader
-	if body != nil {
-		reader = strings.NewReader(*body)
-		if header.Get("Content-Type") == "" {
-			header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
+	if method == "" {
+		method = http.MethodGet
 	}
-	var req *http.Request
-	var err error
-	if reader != nil {
-		req, err = http.NewRequestWithContext(ctx, method, target, reader)
-	} else {
-		req, err = http.NewRequestWithContext(ctx, method, target, nil)
-	}
+	req, err := http.NewRequestWithContext(ctx, method, c.target, body)
 	if err != nil {
 		return nil, fmt.Errorf("curl request: %w", err)
 	}
-	req.Header = header
+	req.Header = c.header
 	return req, nil
 }

@@ -48,24 +48,11 @@ func Commands(line string) ([][]string, error) {
 			i += end + 1
 			inWord = true
 		case c == '"':
-			j := i + 1
-			for ; j < len(line) && line[j] != '"'; j++ {
-				if line[j] == '\\' && j+1 < len(line) && strings.IndexByte("$`\"\\\n", line[j+1]) >= 0 {
-					j++
-					if line[j] != '\n' {
-						word.WriteByte(line[j])
-					}
-					continue
-				}
-				if line[j] == '$' || line[j] == '`' {
-					return nil, fmt.Errorf("expansion (%c) inside double quotes in %q is not supported", line[j], line)
-				}
-				word.WriteByte(line[j])
+			end, err := doubleQuoted(line, i, &word)
+			if err != nil {
+				return nil, err
 			}
-			if j == len(line) {
-				return nil, fmt.Errorf("unterminated double quote in %q", line)
-			}
-			i = j
+			i = end
 			inWord = true
 		case c == ' ' || c == '\t' || c == '\n':
 			flush()
@@ -97,4 +84,26 @@ func Commands(line string) ([][]string, error) {
 	flush()
 	endCommand()
 	return cmds, nil
+}
+
+// doubleQuoted writes the text of the double-quoted string that opens at line[open] to
+// word and returns the index of its closing quote. Inside, a backslash escapes only $ ` " \
+// and newline (which it removes), as in a POSIX shell.
+func doubleQuoted(line string, open int, word *strings.Builder) (end int, err error) {
+	for j := open + 1; j < len(line); j++ {
+		switch c := line[j]; {
+		case c == '"':
+			return j, nil
+		case c == '\\' && j+1 < len(line) && strings.IndexByte("$`\"\\\n", line[j+1]) >= 0:
+			j++
+			if line[j] != '\n' {
+				word.WriteByte(line[j])
+			}
+		case c == '$' || c == '`':
+			return 0, fmt.Errorf("expansion (%c) inside double quotes in %q is not supported", c, line)
+		default:
+			word.WriteByte(c)
+		}
+	}
+	return 0, fmt.Errorf("unterminated double quote in %q", line)
 }

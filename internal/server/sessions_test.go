@@ -17,6 +17,15 @@ import (
 // returns the answer; the caller closes its body.
 func sessionRequest(t *testing.T, ctx context.Context, method, url, session, body string) *http.Response {
 	t.Helper()
+	resp, err := http.DefaultClient.Do(mcpRequest(t, ctx, method, url, session, body))
+	require.NoError(t, err)
+	return resp
+}
+
+// mcpRequest is an MCP request as a client of the session revision sends it, with the
+// given session id ("" none) and body ("" none).
+func mcpRequest(t *testing.T, ctx context.Context, method, url, session, body string) *http.Request {
+	t.Helper()
 	var r io.Reader
 	if body != "" {
 		r = strings.NewReader(body)
@@ -29,9 +38,7 @@ func sessionRequest(t *testing.T, ctx context.Context, method, url, session, bod
 	if session != "" {
 		req.Header.Set("Mcp-Session-Id", session)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	return resp
+	return req
 }
 
 // openSession initializes a session and completes the handshake.

@@ -64,52 +64,13 @@ func ServeHTTP(ctx context.Context, s *mcpserver.MCPServer, cfg HTTPConfig, logg
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
 	}
-	// mcp-go logs every swept session at info; only show that when debugging.
-	transportLogger := slog.New(minLevel{Handler: logger.Handler(), min: slog.LevelWarn})
-	if logger.Enabled(ctx, slog.LevelDebug) {
-		transportLogger = logger
-	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+HealthPath, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	var shutdown func(context.Context) error
-	var endpoint string
-	switch cfg.Transport {
-	case "sse":
-		sse := mcpserver.NewSSEServer(s,
-			mcpserver.WithHTTPServer(srv),
-			mcpserver.WithSSEEndpoint(SSEPath),
-			mcpserver.WithMessageEndpoint(MessagePath),
-			mcpserver.WithKeepAlive(true),
-			mcpserver.WithKeepAliveInterval(keepAliveEvery),
-		)
-		mux.Handle(SSEPath, sse.SSEHandler())
-		mux.Handle(MessagePath, sse.MessageHandler())
-		shutdown, endpoint = sse.Shutdown, SSEPath
-	default:
-		sessions := cfg.sessions
-		if sessions == nil {
-			sessions = newSessionManager()
-		}
-		ttl := cfg.SessionTTL
-		if ttl <= 0 {
-			ttl = DefaultSessionTTL
-		}
-		streamable := mcpserver.NewStreamableHTTPServer(s,
-			mcpserver.WithStreamableHTTPServer(srv),
-			mcpserver.WithEndpointPath(MCPPath),
-			mcpserver.WithSessionIdManager(sessions),
-			mcpserver.WithSessionIdleTTL(ttl),
-			mcpserver.WithHeartbeatInterval(keepAliveEvery),
-			mcpserver.WithStreamableHTTPLogger(transportLogger),
-			mcpserver.WithStreamableHTTPProtocolVersions(sessionProtocolVersions...),
-		)
-		mux.Handle(MCPPath, sessions.requireSession(streamable))
-		shutdown, endpoint = streamable.Shutdown, MCPPath
-	}
+	shutdown, endpoint := mountTransport(ctx, mux, s, srv, cfg, logger)
 	policy := newAccessPolicy(cfg.Addr, cfg.Token, MaxBody)
 	protected := policy.wrap(mux)
 	srv.Handler = budgetWrites(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -131,6 +92,53 @@ func ServeHTTP(ctx context.Context, s *mcpserver.MCPServer, cfg HTTPConfig, logg
 		return fmt.Errorf("http server on %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
+	return shutdownGracefully(ctx, srv, shutdown, served, logger)
+}
+
+// mountTransport adds the transport cfg names to mux and returns how to shut it down and
+// the endpoint a client connects to.
+func mountTransport(ctx context.Context, mux *http.ServeMux, s *mcpserver.MCPServer, srv *http.Server, cfg HTTPConfig, logger *slog.Logger) (shutdown func(context.Context) error, endpoint string) {
+	if cfg.Transport == "sse" {
+		sse := mcpserver.NewSSEServer(s,
+			mcpserver.WithHTTPServer(srv),
+			mcpserver.WithSSEEndpoint(SSEPath),
+			mcpserver.WithMessageEndpoint(MessagePath),
+			mcpserver.WithKeepAlive(true),
+			mcpserver.WithKeepAliveInterval(keepAliveEvery),
+		)
+		mux.Handle(SSEPath, sse.SSEHandler())
+		mux.Handle(MessagePath, sse.MessageHandler())
+		return sse.Shutdown, SSEPath
+	}
+	sessions := cfg.sessions
+	if sessions == nil {
+		sessions = newSessionManager()
+	}
+	ttl := cfg.SessionTTL
+	if ttl <= 0 {
+		ttl = DefaultSessionTTL
+	}
+	// mcp-go logs every swept session at info; only show that when debugging.
+	transportLogger := slog.New(minLevel{Handler: logger.Handler(), min: slog.LevelWarn})
+	if logger.Enabled(ctx, slog.LevelDebug) {
+		transportLogger = logger
+	}
+	streamable := mcpserver.NewStreamableHTTPServer(s,
+		mcpserver.WithStreamableHTTPServer(srv),
+		mcpserver.WithEndpointPath(MCPPath),
+		mcpserver.WithSessionIdManager(sessions),
+		mcpserver.WithSessionIdleTTL(ttl),
+		mcpserver.WithHeartbeatInterval(keepAliveEvery),
+		mcpserver.WithStreamableHTTPLogger(transportLogger),
+		mcpserver.WithStreamableHTTPProtocolVersions(sessionProtocolVersions...),
+	)
+	mux.Handle(MCPPath, sessions.requireSession(streamable))
+	return streamable.Shutdown, MCPPath
+}
+
+// shutdownGracefully gives in-flight requests ShutdownTimeout to finish once ctx has
+// ended, then closes what is left, and waits for srv.Serve to return.
+func shutdownGracefully(ctx context.Context, srv *http.Server, shutdown func(context.Context) error, served <-chan error, logger *slog.Logger) error {
 	logger.Info("shutting down", "timeout", ShutdownTimeout)
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownTimeout)
 	defer cancel()

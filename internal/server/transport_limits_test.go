@@ -91,16 +91,7 @@ func refusedAndClosed(addr, request string, deadline time.Time) string {
 
 // healthOn asks for /healthz on conn and reads the answer.
 func healthOn(conn net.Conn, addr string) (*http.Response, error) {
-	_ = conn.SetDeadline(time.Now().Add(stallBound))
-	if _, err := io.WriteString(conn, "GET "+HealthPath+" HTTP/1.1\r\nHost: "+addr+"\r\n\r\n"); err != nil {
-		return nil, err
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		return nil, err
-	}
-	_, err = io.Copy(io.Discard, resp.Body)
-	return resp, errors.Join(err, resp.Body.Close())
+	return exchangeOn(conn, []byte("GET "+HealthPath+" HTTP/1.1\r\nHost: "+addr+"\r\n\r\n"))
 }
 
 // healthOnNewConn reports whether a new connection is served.
@@ -241,14 +232,7 @@ func TestClientThatStopsReadingIsDropped(t *testing.T) {
 // mcpMessage is one POST of an MCP message as bytes on the wire.
 func mcpMessage(t *testing.T, addr, body, session string, closeAfter bool) []byte {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, "http://"+addr+MCPPath, strings.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
-	if session != "" {
-		req.Header.Set("Mcp-Session-Id", session)
-	}
+	req := mcpRequest(t, t.Context(), http.MethodPost, "http://"+addr+MCPPath, session, body)
 	req.Close = closeAfter
 	var b bytes.Buffer
 	require.NoError(t, req.Write(&b))
@@ -262,6 +246,11 @@ func exchange(addr string, raw []byte) (*http.Response, error) {
 		return nil, err
 	}
 	defer conn.Close()
+	return exchangeOn(conn, raw)
+}
+
+// exchangeOn sends raw on conn and reads the answer, body included.
+func exchangeOn(conn net.Conn, raw []byte) (*http.Response, error) {
 	_ = conn.SetDeadline(time.Now().Add(stallBound))
 	if _, err := conn.Write(raw); err != nil {
 		return nil, err

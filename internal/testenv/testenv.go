@@ -36,7 +36,8 @@ type Options struct {
 	ServerOptions []mcpserver.ServerOption
 	// MCPClientOptions configure the in-process MCP client (e.g. client.WithElicitationHandler).
 	MCPClientOptions []client.ClientOption
-	// Register adds tools and resources; nil means tools.Register and resources.Register.
+	// Register adds the tools, resources and prompts; nil registers what the binary does (see
+	// server.Config.Register).
 	Register func(s *mcpserver.MCPServer, deps tools.Deps)
 	// GuardProbe adds GuardProbeTool, answering from the sandbox's current records.
 	GuardProbe bool
