@@ -205,7 +205,7 @@ func (c *Client) RefreshMetadata(entity string) {
 	c.meta.gen++
 	if strings.TrimSpace(entity) == "" {
 		clear(c.meta.entries)
-		c.lookups.forget()
+		c.lookups.clear()
 		return
 	}
 	key := strings.ToLower(strings.TrimSpace(entity))
