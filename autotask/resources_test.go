@@ -30,6 +30,16 @@ func TestActingResourceID(t *testing.T) {
 		}
 		assert.Equal(t, 1, tn.endpointCount("POST Resources/query"), "looked up once, then cached")
 	})
+	t.Run("the same resource as Me, found by one lookup for both", func(t *testing.T) {
+		tn := newTenant(t, sandbox.Options{})
+		c := tn.client(t)
+		me, err := c.Me(testCtx(t))
+		require.NoError(t, err)
+		acting, err := c.ActingResourceID(testCtx(t))
+		require.NoError(t, err)
+		assert.Equal(t, me, acting)
+		assert.Equal(t, 1, tn.endpointCount("POST Resources/query"), "\"me\" and the acting resource share one cached lookup")
+	})
 	t.Run("neither: the error says what to set", func(t *testing.T) {
 		tn := newTenant(t, sandbox.Options{})
 		require.NoError(t, tn.sb.Modify("Resources", tn.sb.APIResourceID(), map[string]any{"userName": "someone", "email": "someone@example.com"}))
