@@ -22,7 +22,7 @@ type Client struct {
 	zone  zoneState
 	meta  metadataCache
 	// lookups keeps the acting resource, its roles and the tenant's roles and work types.
-	lookups lookupCache
+	lookups *expiringCache[string, any]
 	names   nameState
 
 	lastThresholdCheck atomic.Int64 // unix nanos of the last ThresholdInformation poll started
@@ -63,13 +63,14 @@ func New(cfg Config) (*Client, error) {
 		httpClient.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	}
 	c := &Client{
-		cfg:   cfg,
-		log:   cfg.Logger,
-		http:  &httpClient,
-		pacer: newPacer(cfg.HourlyBudget, cfg.MaxInFlight),
-		zone:  newZoneState(),
-		meta:  newMetadataCache(),
-		names: newNameState(cfg),
+		cfg:     cfg,
+		log:     cfg.Logger,
+		http:    &httpClient,
+		pacer:   newPacer(cfg.HourlyBudget, cfg.MaxInFlight),
+		zone:    newZoneState(),
+		meta:    newMetadataCache(),
+		names:   newNameState(cfg),
+		lookups: newLookupCache(cfg),
 	}
 	c.bgCtx, c.bgCancel = context.WithCancel(context.Background())
 	return c, nil

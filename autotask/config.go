@@ -61,8 +61,9 @@ type Config struct {
 	ThresholdInterval                 time.Duration // how often ThresholdInformation is polled; default 5m; < 0 disables
 	RetryBaseDelay                    time.Duration // default 250ms (tests set it small)
 	AttemptTimeout                    time.Duration // one request's time to answer; default 30s
-	// Now is the clock of the metadata and name caches, the threshold poll and Retry-After dates; default
-	// time.Now. Tests move it instead of sleeping.
+	// Now is the clock of the metadata, name and lookup caches and of the threshold poll; default
+	// time.Now. Tests move it instead of sleeping. (A Retry-After date is measured from the
+	// response's own Date header, not from this clock.)
 	Now func() time.Time
 }
 

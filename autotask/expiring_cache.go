@@ -8,8 +8,8 @@ import (
 
 // expiringCache is a bounded map whose entries expire: it holds at most max entries, dropping the
 // least recently stored one to make room, and an entry older than ttl (by the client's clock) is
-// a miss. Record names are cached in it: a process that runs for weeks must neither grow without
-// bound nor show a company's old name forever.
+// a miss. Record names and the resource and role lookups are cached in it: a process that runs for
+// weeks must neither grow without bound nor show a company's old name forever.
 type expiringCache[K comparable, V any] struct {
 	mu    sync.Mutex
 	max   int

@@ -28,27 +28,14 @@ func (c *Client) FieldPicklist(ctx context.Context, entity, field string) (*Pick
 		}
 		return nil, fmt.Errorf("picklist %s.%s: %w: no picklist field %q", e.Name, field, ErrUnknownField, field)
 	}
-	var fields struct {
-		Fields []Field `json:"fields"`
-	}
-	if err := c.call(ctx, apiRequest{method: "GET", path: e.Name + "/entityInformation/fields", kind: kindRead}, &fields); err != nil {
+	fields, err := c.fetchFields(ctx, e)
+	if err != nil {
 		return nil, fmt.Errorf("picklist %s.%s: %w", e.Name, field, err)
 	}
-	for _, f := range fields.Fields {
-		if strings.EqualFold(f.Name, strings.TrimSpace(field)) && (f.IsPickList || len(f.PicklistValues) > 0) {
+	for _, f := range fields {
+		if strings.EqualFold(f.Name, strings.TrimSpace(field)) && f.hasPicklist() {
 			return newPicklist(f.Name, f.PicklistValues), nil
 		}
 	}
 	return nil, fmt.Errorf("picklist %s.%s: %w: no picklist field %q", e.Name, field, ErrUnknownField, field)
-}
-
-// cachedMetadata is the entity's metadata if the cache holds it and it is fresh.
-func (c *Client) cachedMetadata(entity string) (*Metadata, bool) {
-	c.meta.mu.Lock()
-	defer c.meta.mu.Unlock()
-	ent, ok := c.meta.entries[strings.ToLower(entity)]
-	if !ok || c.cfg.Now().Sub(ent.fetched) >= c.cfg.MetadataTTL {
-		return nil, false
-	}
-	return ent.m, true
 }

@@ -134,40 +134,8 @@ func (c *Client) queryNames(ctx context.Context, e Entity, fields []string, filt
 	return out, nil
 }
 
-// Me returns the resource the API acts as: the impersonated resource (Config.ResourceID) when
-// one is set, else the API user's own resource, found once by its user name or e-mail address
-// (an API user is a resource of the tenant).
+// Me is ActingResourceID: the resource "me" means is the one the client's writes are made as, found
+// by the same single cached lookup.
 func (c *Client) Me(ctx context.Context) (int64, error) {
-	if c.cfg.ResourceID > 0 {
-		return c.cfg.ResourceID, nil
-	}
-	c.names.meMu.Lock()
-	defer c.names.meMu.Unlock()
-	if c.names.me > 0 {
-		return c.names.me, nil
-	}
-	user := c.cfg.Username
-	page, err := c.Query(ctx, "Resources", Query{
-		Filter:        []Filter{Or(Eq("userName", user), Eq("email", user))},
-		IncludeFields: []string{"userName", "email"},
-		MaxRecords:    NameMatchLimit,
-	})
-	if err != nil {
-		return 0, fmt.Errorf("find the API user's resource: %w", err)
-	}
-	var byEmail int64
-	for _, rec := range page.Items {
-		if strings.EqualFold(rec.String("userName"), user) {
-			c.names.me = rec.ID()
-			return c.names.me, nil
-		}
-		if byEmail == 0 && strings.EqualFold(rec.String("email"), user) {
-			byEmail = rec.ID()
-		}
-	}
-	if byEmail == 0 {
-		return 0, fmt.Errorf("find the API user's resource: %w: no resource has the API user's user name or e-mail address", ErrNotFound)
-	}
-	c.names.me = byEmail
-	return byEmail, nil
+	return c.ActingResourceID(ctx)
 }

@@ -103,3 +103,20 @@ func (tn *tenant) anyTicketID(t *testing.T) int64 {
 func newFakeClock() *testclock.Clock {
 	return testclock.New(time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC))
 }
+
+// sandboxRecord is the id of the first record of entity in sb whose fields hold want's values.
+func sandboxRecord(t *testing.T, sb *sandbox.Sandbox, entity string, want map[string]any) int64 {
+	t.Helper()
+next:
+	for _, id := range sb.IDs(entity) {
+		rec, _ := sb.Record(entity, id)
+		for field, v := range want {
+			if rec[field] != v {
+				continue next
+			}
+		}
+		return id
+	}
+	t.Fatalf("no %s record with %v in the sandbox", entity, want)
+	return 0
+}

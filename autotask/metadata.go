@@ -37,6 +37,9 @@ type Field struct {
 	PicklistParentValueField string          `json:"picklistParentValueField"`
 }
 
+// hasPicklist is whether the field takes its values from a picklist.
+func (f Field) hasPicklist() bool { return f.IsPickList || len(f.PicklistValues) > 0 }
+
 // Metadata is everything the API says about one entity. It is shared by every
 // caller of Client.Metadata and must not be modified.
 type Metadata struct {
@@ -60,14 +63,14 @@ func newMetadata(entity string, info EntityInfo, fields, udfs []Field) *Metadata
 		m.fieldIdx[strings.ToLower(f.Name)] = i
 		m.exactIdx[f.Name] = i
 		m.lowerNames = append(m.lowerNames, strings.ToLower(f.Name))
-		if f.IsPickList || len(f.PicklistValues) > 0 {
+		if f.hasPicklist() {
 			m.picklists[strings.ToLower(f.Name)] = newPicklist(f.Name, f.PicklistValues)
 		}
 	}
 	for i, f := range udfs {
 		m.udfIdx[strings.ToLower(f.Name)] = i
 		key := strings.ToLower(f.Name)
-		if _, clash := m.picklists[key]; !clash && (f.IsPickList || len(f.PicklistValues) > 0) {
+		if _, clash := m.picklists[key]; !clash && f.hasPicklist() {
 			m.picklists[key] = newPicklist(f.Name, f.PicklistValues)
 		}
 	}
@@ -145,6 +148,23 @@ func newMetadataCache() metadataCache {
 	return metadataCache{entries: make(map[string]metadataEntry), inflight: make(map[string]*metadataCall)}
 }
 
+// freshMetadataLocked is the cached metadata under key (the entity's lower-case name) if it is
+// younger than MetadataTTL; c.meta.mu is held.
+func (c *Client) freshMetadataLocked(key string) (*Metadata, bool) {
+	ent, ok := c.meta.entries[key]
+	if !ok || c.cfg.Now().Sub(ent.fetched) >= c.cfg.MetadataTTL {
+		return nil, false
+	}
+	return ent.m, true
+}
+
+// cachedMetadata is the entity's metadata if the cache holds it and it is fresh, without a request.
+func (c *Client) cachedMetadata(entity string) (*Metadata, bool) {
+	c.meta.mu.Lock()
+	defer c.meta.mu.Unlock()
+	return c.freshMetadataLocked(strings.ToLower(entity))
+}
+
 // Metadata returns the entity's information, fields and user-defined fields,
 // fetched once and cached for MetadataTTL.
 func (c *Client) Metadata(ctx context.Context, entity string) (*Metadata, error) {
@@ -159,9 +179,9 @@ func (c *Client) Metadata(ctx context.Context, entity string) (*Metadata, error)
 	cache := &c.meta
 	for {
 		cache.mu.Lock()
-		if ent, ok := cache.entries[key]; ok && c.cfg.Now().Sub(ent.fetched) < c.cfg.MetadataTTL {
+		if m, ok := c.freshMetadataLocked(key); ok {
 			cache.mu.Unlock()
-			return ent.m, nil
+			return m, nil
 		}
 		if call, ok := cache.inflight[key]; ok {
 			cache.mu.Unlock()
@@ -205,7 +225,7 @@ func (c *Client) RefreshMetadata(entity string) {
 	c.meta.gen++
 	if strings.TrimSpace(entity) == "" {
 		clear(c.meta.entries)
-		c.lookups.forget()
+		c.lookups.clear()
 		return
 	}
 	key := strings.ToLower(strings.TrimSpace(entity))
@@ -222,11 +242,9 @@ func (c *Client) fetchMetadata(ctx context.Context, e Entity) (*Metadata, error)
 	if err := c.call(ctx, apiRequest{method: "GET", path: e.Name + "/entityInformation", kind: kindRead}, &info); err != nil {
 		return nil, fmt.Errorf("metadata of %s: %w", e.Name, err)
 	}
-	var fields struct {
-		Fields []Field `json:"fields"`
-	}
-	if err := c.call(ctx, apiRequest{method: "GET", path: e.Name + "/entityInformation/fields", kind: kindRead}, &fields); err != nil {
-		return nil, fmt.Errorf("fields of %s: %w", e.Name, err)
+	fields, err := c.fetchFields(ctx, e)
+	if err != nil {
+		return nil, err
 	}
 	// The userDefinedFields endpoint names the data type "type" where /fields says "dataType"
 	// (the spec's UserDefinedFieldDefinition model); take either.
@@ -248,5 +266,16 @@ func (c *Client) fetchMetadata(ctx context.Context, e Entity) (*Metadata, error)
 		}
 		udfFields = append(udfFields, u.Field)
 	}
-	return newMetadata(e.Name, info.Info, fields.Fields, udfFields), nil
+	return newMetadata(e.Name, info.Info, fields, udfFields), nil
+}
+
+// fetchFields reads the entity's standard fields with GET {Entity}/entityInformation/fields.
+func (c *Client) fetchFields(ctx context.Context, e Entity) ([]Field, error) {
+	var fields struct {
+		Fields []Field `json:"fields"`
+	}
+	if err := c.call(ctx, apiRequest{method: "GET", path: e.Name + "/entityInformation/fields", kind: kindRead}, &fields); err != nil {
+		return nil, fmt.Errorf("fields of %s: %w", e.Name, err)
+	}
+	return fields.Fields, nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // A reference field (companyID, assignedResourceID, ...) holds an id, and people know the record
@@ -74,13 +73,11 @@ func lowerFirst(s string) string {
 	return strings.ToLower(s[:1]) + s[1:]
 }
 
-// nameState is what the client remembers about names: records' names by id, records found by
-// name, and the API user's own resource.
+// nameState is what the client remembers about names: records' names by id and records found by
+// name.
 type nameState struct {
 	byID   *expiringCache[nameKey, string]
 	byName *expiringCache[nameLookupKey, []NamedRecord]
-	meMu   sync.Mutex
-	me     int64
 }
 
 func newNameState(cfg Config) nameState {

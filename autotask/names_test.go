@@ -123,7 +123,7 @@ func TestNameFieldsFromMetadata(t *testing.T) {
 
 func TestFindByName(t *testing.T) {
 	tn := newTenant(t, sandbox.Options{})
-	contoso := findCompany(t, tn.sb, "Contoso")
+	contoso := sandboxRecord(t, tn.sb, "Companies", map[string]any{"companyName": "Contoso"})
 	contact := tn.sb.IDs("Contacts")[3]
 	contactName := sandboxName(t, tn.sb, "Contacts", contact)
 
@@ -138,7 +138,7 @@ func TestFindByName(t *testing.T) {
 		{"Contacts", "  " + contactName + " ", []int64{contact}},
 		{"Contacts", "Nobody Here-At-All", nil},
 		{"Contacts", "Single", nil},
-		{"Resources", "Jordan Former", []int64{findResource(t, tn.sb, "Jordan", "Former")}},
+		{"Resources", "Jordan Former", []int64{sandboxRecord(t, tn.sb, "Resources", map[string]any{"firstName": "Jordan", "lastName": "Former"})}},
 	}
 	c := tn.client(t)
 	for _, tt := range tests {
@@ -177,28 +177,6 @@ func TestFindByName(t *testing.T) {
 	})
 }
 
-func findCompany(t *testing.T, sb *sandbox.Sandbox, name string) int64 {
-	t.Helper()
-	for _, id := range sb.IDs("Companies") {
-		if rec, _ := sb.Record("Companies", id); rec["companyName"] == name {
-			return id
-		}
-	}
-	t.Fatalf("no company %q in the sandbox", name)
-	return 0
-}
-
-func findResource(t *testing.T, sb *sandbox.Sandbox, first, last string) int64 {
-	t.Helper()
-	for _, id := range sb.IDs("Resources") {
-		if rec, _ := sb.Record("Resources", id); rec["firstName"] == first && rec["lastName"] == last {
-			return id
-		}
-	}
-	t.Fatalf("no resource %s %s in the sandbox", first, last)
-	return 0
-}
-
 func TestMe(t *testing.T) {
 	tn := newTenant(t, sandbox.Options{})
 	t.Run("the API user's own resource, found once", func(t *testing.T) {
@@ -212,7 +190,7 @@ func TestMe(t *testing.T) {
 		assert.Equal(t, map[string]int{"POST Resources/query": 1}, tn.sb.Stats().ByEndpoint)
 	})
 	t.Run("the impersonated resource, without a request", func(t *testing.T) {
-		tech := findResource(t, tn.sb, "Jordan", "Former")
+		tech := sandboxRecord(t, tn.sb, "Resources", map[string]any{"firstName": "Jordan", "lastName": "Former"})
 		c := tn.client(t, func(cfg *autotask.Config) { cfg.ResourceID = tech })
 		tn.sb.ResetStats()
 		me, err := c.Me(testCtx(t))

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
-	"time"
 )
 
 // Who the client logs time as, and as what. Time is logged by a resource (a person: a technician,
@@ -44,7 +42,7 @@ func (c *Client) ActingResourceID(ctx context.Context) (int64, error) {
 	if c.cfg.ResourceID > 0 {
 		return c.cfg.ResourceID, nil
 	}
-	v, err := c.lookups.get(ctx, c, "acting resource", func(ctx context.Context) (any, error) {
+	return cachedLookup(ctx, c, "acting resource", func(ctx context.Context) (int64, error) {
 		name := strings.TrimSpace(c.cfg.Username)
 		page, err := c.Query(ctx, "Resources", Query{
 			Filter:        []Filter{Eq("isActive", true), Or(Eq("userName", name), Eq("email", name))},
@@ -52,18 +50,14 @@ func (c *Client) ActingResourceID(ctx context.Context) (int64, error) {
 			MaxRecords:    2,
 		})
 		if err != nil {
-			return nil, fmt.Errorf("find the API user's resource: %w", err)
+			return 0, fmt.Errorf("find the API user's resource: %w", err)
 		}
 		if len(page.Items) != 1 {
-			return nil, fmt.Errorf("%w: %d active resources have the API user's user name or e-mail address; set %s to the resource id to act as",
+			return 0, fmt.Errorf("%w: %d active resources have the API user's user name or e-mail address; set %s to the resource id to act as",
 				ErrNoResource, len(page.Items), EnvResourceID)
 		}
 		return page.Items[0].ID(), nil
 	})
-	if err != nil {
-		return 0, err
-	}
-	return v.(int64), nil
 }
 
 // ServiceDeskRoles are the active service-desk roles a resource holds: the roles its ticket time
@@ -79,7 +73,7 @@ func (c *Client) DepartmentRoles(ctx context.Context, resourceID int64) ([]HeldR
 }
 
 func (c *Client) heldRoles(ctx context.Context, entity string, resourceID int64) ([]HeldRole, error) {
-	v, err := c.lookups.get(ctx, c, fmt.Sprintf("%s/%d", entity, resourceID), func(ctx context.Context) (any, error) {
+	return cachedLookup(ctx, c, fmt.Sprintf("%s/%d", entity, resourceID), func(ctx context.Context) ([]HeldRole, error) {
 		var out []HeldRole
 		q := Query{
 			Filter:        []Filter{Eq("resourceID", resourceID), Eq("isActive", true)},
@@ -95,15 +89,11 @@ func (c *Client) heldRoles(ctx context.Context, entity string, resourceID int64)
 		}
 		return out, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return v.([]HeldRole), nil
 }
 
 // Roles are the tenant's roles, active or not.
 func (c *Client) Roles(ctx context.Context) ([]Role, error) {
-	v, err := c.lookups.get(ctx, c, "Roles", func(ctx context.Context) (any, error) {
+	return cachedLookup(ctx, c, "Roles", func(ctx context.Context) ([]Role, error) {
 		var out []Role
 		q := Query{Filter: []Filter{MatchAll()}, IncludeFields: []string{"id", "name", "isActive"}, MaxRecords: 500}
 		for rec, err := range c.QueryAll(ctx, "Roles", q) {
@@ -114,15 +104,11 @@ func (c *Client) Roles(ctx context.Context) ([]Role, error) {
 		}
 		return out, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return v.([]Role), nil
 }
 
 // WorkTypes are the tenant's work types, active or not.
 func (c *Client) WorkTypes(ctx context.Context) ([]WorkType, error) {
-	v, err := c.lookups.get(ctx, c, "WorkTypes", func(ctx context.Context) (any, error) {
+	return cachedLookup(ctx, c, "WorkTypes", func(ctx context.Context) ([]WorkType, error) {
 		var out []WorkType
 		q := Query{Filter: []Filter{Eq("useType", 1)}, IncludeFields: []string{"id", "name", "isActive"}, MaxRecords: 500}
 		for rec, err := range c.QueryAll(ctx, "BillingCodes", q) {
@@ -133,47 +119,26 @@ func (c *Client) WorkTypes(ctx context.Context) ([]WorkType, error) {
 		}
 		return out, nil
 	})
-	if err != nil {
-		return nil, err
+}
+
+// lookupCacheSize bounds the lookups kept: the acting resource, the tenant's roles and work
+// types, and the held roles of each resource time was logged for.
+const lookupCacheSize = 1000
+
+func newLookupCache(cfg Config) *expiringCache[string, any] {
+	return newExpiringCache[string, any](lookupCacheSize, cfg.MetadataTTL, cfg.Now)
+}
+
+// cachedLookup is what fetch finds for key, kept for MetadataTTL. Failures are not kept: the next
+// caller tries again. Two callers missing at once may both fetch; the answers are the same.
+func cachedLookup[T any](ctx context.Context, c *Client, key string, fetch func(context.Context) (T, error)) (T, error) {
+	if v, ok := c.lookups.get(key); ok {
+		return v.(T), nil
 	}
-	return v.([]WorkType), nil
-}
-
-// lookupCache keeps what a lookup found for MetadataTTL. Failures are not kept: the next caller
-// tries again. Two callers missing at once may both fetch; the answers are the same.
-type lookupCache struct {
-	mu      sync.Mutex
-	entries map[string]lookupEntry
-}
-
-type lookupEntry struct {
-	v       any
-	fetched time.Time
-}
-
-func (lc *lookupCache) get(ctx context.Context, c *Client, key string, fetch func(context.Context) (any, error)) (any, error) {
-	lc.mu.Lock()
-	if e, ok := lc.entries[key]; ok && c.cfg.Now().Sub(e.fetched) < c.cfg.MetadataTTL {
-		lc.mu.Unlock()
-		return e.v, nil
-	}
-	lc.mu.Unlock()
 	v, err := fetch(ctx)
 	if err != nil {
-		return nil, err
+		return v, err
 	}
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	if lc.entries == nil {
-		lc.entries = map[string]lookupEntry{}
-	}
-	lc.entries[key] = lookupEntry{v: v, fetched: c.cfg.Now()}
+	c.lookups.put(key, v)
 	return v, nil
-}
-
-// forgetLookups drops what the lookups found, with the metadata (RefreshMetadata("")).
-func (lc *lookupCache) forget() {
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	clear(lc.entries)
 }

@@ -11,33 +11,10 @@ import (
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
 )
 
-// resourceTitled is the seeded resource with this title.
-func resourceTitled(t *testing.T, sb *sandbox.Sandbox, title string) int64 {
-	t.Helper()
-	for _, id := range sb.IDs("Resources") {
-		if rec, _ := sb.Record("Resources", id); rec["title"] == title {
-			return id
-		}
-	}
-	t.Fatalf("no resource titled %s", title)
-	return 0
-}
-
-func roleNamed(t *testing.T, sb *sandbox.Sandbox, name string) int64 {
-	t.Helper()
-	for _, id := range sb.IDs("Roles") {
-		if rec, _ := sb.Record("Roles", id); rec["name"] == name {
-			return id
-		}
-	}
-	t.Fatalf("no role named %s", name)
-	return 0
-}
-
 func TestActingResourceID(t *testing.T) {
 	t.Run("the impersonated resource, with no request", func(t *testing.T) {
 		tn := newTenant(t, sandbox.Options{})
-		pm := resourceTitled(t, tn.sb, "Project Manager")
+		pm := sandboxRecord(t, tn.sb, "Resources", map[string]any{"title": "Project Manager"})
 		id, err := tn.client(t, func(c *autotask.Config) { c.ResourceID = pm }).ActingResourceID(testCtx(t))
 		require.NoError(t, err)
 		assert.Equal(t, pm, id)
@@ -53,6 +30,16 @@ func TestActingResourceID(t *testing.T) {
 		}
 		assert.Equal(t, 1, tn.endpointCount("POST Resources/query"), "looked up once, then cached")
 	})
+	t.Run("the same resource as Me, found by one lookup for both", func(t *testing.T) {
+		tn := newTenant(t, sandbox.Options{})
+		c := tn.client(t)
+		me, err := c.Me(testCtx(t))
+		require.NoError(t, err)
+		acting, err := c.ActingResourceID(testCtx(t))
+		require.NoError(t, err)
+		assert.Equal(t, me, acting)
+		assert.Equal(t, 1, tn.endpointCount("POST Resources/query"), "\"me\" and the acting resource share one cached lookup")
+	})
 	t.Run("neither: the error says what to set", func(t *testing.T) {
 		tn := newTenant(t, sandbox.Options{})
 		require.NoError(t, tn.sb.Modify("Resources", tn.sb.APIResourceID(), map[string]any{"userName": "someone", "email": "someone@example.com"}))
@@ -67,18 +54,18 @@ func TestHeldRolesAndTheTenantsRoles(t *testing.T) {
 	tn := newTenant(t, sandbox.Options{})
 	c := tn.client(t)
 	ctx := testCtx(t)
-	pm := resourceTitled(t, tn.sb, "Project Manager")
+	pm := sandboxRecord(t, tn.sb, "Resources", map[string]any{"title": "Project Manager"})
 
 	desk, err := c.ServiceDeskRoles(ctx, pm)
 	require.NoError(t, err)
-	assert.Equal(t, []autotask.HeldRole{{RoleID: roleNamed(t, tn.sb, "Service Desk Technician"), Default: true}}, desk)
+	assert.Equal(t, []autotask.HeldRole{{RoleID: sandboxRecord(t, tn.sb, "Roles", map[string]any{"name": "Service Desk Technician"}), Default: true}}, desk)
 	dept, err := c.DepartmentRoles(ctx, pm)
 	require.NoError(t, err)
-	assert.Equal(t, []autotask.HeldRole{{RoleID: roleNamed(t, tn.sb, "Project Manager"), Default: true}}, dept)
+	assert.Equal(t, []autotask.HeldRole{{RoleID: sandboxRecord(t, tn.sb, "Roles", map[string]any{"name": "Project Manager"}), Default: true}}, dept)
 
 	roles, err := c.Roles(ctx)
 	require.NoError(t, err)
-	assert.Contains(t, roles, autotask.Role{ID: roleNamed(t, tn.sb, "Helpdesk (retired)"), Name: "Helpdesk (retired)", Active: false})
+	assert.Contains(t, roles, autotask.Role{ID: sandboxRecord(t, tn.sb, "Roles", map[string]any{"name": "Helpdesk (retired)"}), Name: "Helpdesk (retired)", Active: false})
 	types, err := c.WorkTypes(ctx)
 	require.NoError(t, err)
 	assert.NotEmpty(t, types)
@@ -113,7 +100,7 @@ func TestTimeEntryRefusalsAreValidation(t *testing.T) {
 	tn := newTenant(t, sandbox.Options{})
 	c := tn.client(t)
 	ticket := tn.anyTicketID(t)
-	desk := roleNamed(t, tn.sb, "Service Desk Technician")
+	desk := sandboxRecord(t, tn.sb, "Roles", map[string]any{"name": "Service Desk Technician"})
 	good := func() autotask.Record {
 		return autotask.Record{"ticketID": ticket, "resourceID": tn.sb.APIResourceID(), "roleID": desk,
 			"summaryNotes": "Checked the backups", "hoursWorked": 1, "dateWorked": "2026-11-20"}
@@ -144,7 +131,7 @@ func TestTimeEntryRefusalsAreValidation(t *testing.T) {
 		{"blank summary", with("summaryNotes", " ")},
 		{"no role", with("roleID", nil)},
 		{"no such role", with("roleID", 987654)},
-		{"a role not held", with("roleID", roleNamed(t, tn.sb, "Senior Engineer"))},
+		{"a role not held", with("roleID", sandboxRecord(t, tn.sb, "Roles", map[string]any{"name": "Senior Engineer"}))},
 		{"no such task", with("ticketID", nil, "taskID", 987654)},
 	}
 	for _, tt := range tests {
