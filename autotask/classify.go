@@ -127,14 +127,16 @@ var authPhrases = []string{"integration code", "integrationcode", "credential", 
 	"api user", "impersonat", "tracking identifier"}
 
 // validationPhrases mark a 500 that is the API refusing the request as written;
-// anything else with a 500 is treated as transient. The time-entry rules are worded in ways of
+// anything else with a 500 is treated as transient. A phrase here makes a write "not applied", so
+// each is one the API uses only to refuse: a bare "greater than" could be part of a transient
+// fault's text, and a write wrongly called refused invites a resend. The time-entry rules are worded in ways of
 // their own ("Must have at least one of hoursWorked or ...", "hoursWorked greater than 24 hours or
 // less than zero hours", "... combination is not currently defined", "This taskID does not
 // reference a valid Task").
 var validationPhrases = []string{"does not exist", "must be", "must have", "required", "invalid", "not valid", "cannot",
 	"can not", "can't", "not allowed", "not permitted", "exceed", "too long", "duplicate", "already exist",
 	"no such", "out of range", "unable to parse", "not supported", "is not a", "only one", "failed validation",
-	"greater than", "less than", "does not reference", "not currently defined", "unable to find"}
+	"greater than 24 hours", "does not reference", "not currently defined", "unable to find"}
 
 func classifyMessages(msgs []string) error {
 	text := strings.ToLower(strings.Join(msgs, " "))
