@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/autotask-mcp/autotask-mcp/internal/expiring"
 )
 
 // Client talks to one Autotask tenant. It is safe for concurrent use; create one
@@ -22,7 +24,7 @@ type Client struct {
 	zone  zoneState
 	meta  metadataCache
 	// lookups keeps the acting resource, its roles and the tenant's roles and work types.
-	lookups *expiringCache[string, any]
+	lookups *expiring.Cache[string, any]
 	names   nameState
 
 	lastThresholdCheck atomic.Int64 // unix nanos of the last ThresholdInformation poll started

@@ -40,7 +40,7 @@ func (c *Client) FindByName(ctx context.Context, entity, name string) ([]NamedRe
 	}
 	name = normalName(name)
 	key := nameLookupKey{e.Name, strings.ToLower(name)}
-	if found, ok := c.names.byName.get(key); ok {
+	if found, ok := c.names.byName.Get(key); ok {
 		return slices.Clone(found), nil
 	}
 	fields, err := c.nameFieldsOf(ctx, e)
@@ -57,7 +57,7 @@ func (c *Client) FindByName(ctx context.Context, entity, name string) ([]NamedRe
 		// The API compares case-insensitively but keeps inner spaces; the name must match as a whole.
 		found = slices.DeleteFunc(found, func(r NamedRecord) bool { return !strings.EqualFold(r.Name, name) })
 	}
-	c.names.byName.put(key, slices.Clone(found))
+	c.names.byName.Put(key, slices.Clone(found))
 	return found, nil
 }
 
@@ -128,7 +128,7 @@ func (c *Client) queryNames(ctx context.Context, e Entity, fields []string, filt
 	out := make([]NamedRecord, 0, len(page.Items))
 	for _, rec := range page.Items {
 		r := NamedRecord{ID: rec.ID(), Name: recordName(rec, fields)}
-		c.names.byID.put(nameKey{e.Name, r.ID}, r.Name)
+		c.names.byID.Put(nameKey{e.Name, r.ID}, r.Name)
 		out = append(out, r)
 	}
 	return out, nil

@@ -225,7 +225,7 @@ func (c *Client) RefreshMetadata(entity string) {
 	c.meta.gen++
 	if strings.TrimSpace(entity) == "" {
 		clear(c.meta.entries)
-		c.lookups.clear()
+		c.lookups.Clear()
 		return
 	}
 	key := strings.ToLower(strings.TrimSpace(entity))

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/autotask-mcp/autotask-mcp/internal/expiring"
 )
 
 // A reference field (companyID, assignedResourceID, ...) holds an id, and people know the record
@@ -76,14 +78,14 @@ func lowerFirst(s string) string {
 // nameState is what the client remembers about names: records' names by id and records found by
 // name.
 type nameState struct {
-	byID   *expiringCache[nameKey, string]
-	byName *expiringCache[nameLookupKey, []NamedRecord]
+	byID   *expiring.Cache[nameKey, string]
+	byName *expiring.Cache[nameLookupKey, []NamedRecord]
 }
 
 func newNameState(cfg Config) nameState {
 	return nameState{
-		byID:   newExpiringCache[nameKey, string](cfg.NameCacheSize, cfg.NameTTL, cfg.Now),
-		byName: newExpiringCache[nameLookupKey, []NamedRecord](max(1, cfg.NameCacheSize/10), cfg.NameTTL, cfg.Now),
+		byID:   expiring.New[nameKey, string](cfg.NameCacheSize, cfg.NameTTL, cfg.Now),
+		byName: expiring.New[nameLookupKey, []NamedRecord](max(1, cfg.NameCacheSize/10), cfg.NameTTL, cfg.Now),
 	}
 }
 
@@ -127,7 +129,7 @@ func (c *Client) Names(ctx context.Context, entity string, ids []int64) (map[int
 		if _, done := out[id]; done || slices.Contains(missing, id) {
 			continue
 		}
-		if name, ok := c.names.byID.get(nameKey{e.Name, id}); ok {
+		if name, ok := c.names.byID.Get(nameKey{e.Name, id}); ok {
 			if name != "" {
 				out[id] = name
 			}
@@ -158,7 +160,7 @@ func (c *Client) Names(ctx context.Context, entity string, ids []int64) (map[int
 		}
 		for _, id := range chunk {
 			name := found[id]
-			c.names.byID.put(nameKey{e.Name, id}, name)
+			c.names.byID.Put(nameKey{e.Name, id}, name)
 			if name != "" {
 				out[id] = name
 			}
@@ -181,6 +183,6 @@ func recordName(rec Record, fields []string) string {
 // RefreshNames drops every cached name, so the next Names call reads them again (after records
 // were renamed).
 func (c *Client) RefreshNames() {
-	c.names.byID.clear()
-	c.names.byName.clear()
+	c.names.byID.Clear()
+	c.names.byName.Clear()
 }

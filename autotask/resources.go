@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/autotask-mcp/autotask-mcp/internal/expiring"
 )
 
 // Who the client logs time as, and as what. Time is logged by a resource (a person: a technician,
@@ -125,20 +127,20 @@ func (c *Client) WorkTypes(ctx context.Context) ([]WorkType, error) {
 // types, and the held roles of each resource time was logged for.
 const lookupCacheSize = 1000
 
-func newLookupCache(cfg Config) *expiringCache[string, any] {
-	return newExpiringCache[string, any](lookupCacheSize, cfg.MetadataTTL, cfg.Now)
+func newLookupCache(cfg Config) *expiring.Cache[string, any] {
+	return expiring.New[string, any](lookupCacheSize, cfg.MetadataTTL, cfg.Now)
 }
 
 // cachedLookup is what fetch finds for key, kept for MetadataTTL. Failures are not kept: the next
 // caller tries again. Two callers missing at once may both fetch; the answers are the same.
 func cachedLookup[T any](ctx context.Context, c *Client, key string, fetch func(context.Context) (T, error)) (T, error) {
-	if v, ok := c.lookups.get(key); ok {
+	if v, ok := c.lookups.Get(key); ok {
 		return v.(T), nil
 	}
 	v, err := fetch(ctx)
 	if err != nil {
 		return v, err
 	}
-	c.lookups.put(key, v)
+	c.lookups.Put(key, v)
 	return v, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
+	"github.com/autotask-mcp/autotask-mcp/internal/expiring"
 	"github.com/autotask-mcp/autotask-mcp/resources"
 )
 
@@ -76,7 +77,7 @@ type Completer struct {
 	client  *autotask.Client
 	prompts map[string]map[string]Kind
 	offered func(prompt string) bool
-	cache   *completionCache
+	cache   *expiring.Cache[completionKey, completionEntry]
 	logger  *slog.Logger
 }
 
@@ -105,7 +106,7 @@ func NewCompleter(client *autotask.Client, opts CompleterOptions) *Completer {
 		client:  client,
 		prompts: byPrompt,
 		offered: opts.Offered,
-		cache:   newCompletionCache(opts.TTL, opts.MaxEntries, opts.Now),
+		cache:   expiring.New[completionKey, completionEntry](opts.MaxEntries, opts.TTL, opts.Now),
 		logger:  opts.Logger,
 	}
 }
@@ -173,13 +174,13 @@ func (c *Completer) Values(ctx context.Context, kind Kind, prefix string) (value
 }
 
 func (c *Completer) cached(ctx context.Context, kind Kind, key string, lookup func(context.Context) ([]string, bool, error)) ([]string, bool, error) {
-	if e, ok := c.cache.get(kind, key); ok {
+	if e, ok := c.cache.Get(completionKey{kind, key}); ok {
 		return e.values, e.more, nil
 	}
 	values, more, err := lookup(ctx)
 	if err != nil {
 		return nil, false, err
 	}
-	c.cache.put(kind, key, values, more)
+	c.cache.Put(completionKey{kind, key}, completionEntry{values: values, more: more})
 	return values, more, nil
 }
