@@ -143,7 +143,7 @@ func (r *writeRun) createFields(ctx context.Context, e autotask.Entity, parent a
 		return autotask.Changes{}, fmt.Errorf("metadata of %s: %w", e.Name, err)
 	}
 	r.md = md
-	ch, err := valueResolver{entity: e.Name, md: md}.resolve(in.Fields, nil, "fields")
+	ch, err := valueResolver{entity: e.Name, md: md, names: clientNames(ctx, r.deps.Client)}.resolve(in.Fields, nil, "fields")
 	if err != nil {
 		return autotask.Changes{}, err
 	}
