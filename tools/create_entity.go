@@ -138,11 +138,10 @@ func (r *writeRun) createFields(ctx context.Context, e autotask.Entity, parent a
 	if len(in.Fields) == 0 {
 		return autotask.Changes{}, badArgs("fields is required: the new %s record's fields, e.g. {\"name\": \"...\"}; describe_fields with entity %q lists them", e.Name, e.Name)
 	}
-	md, err := r.deps.Client.Metadata(ctx, e.Name)
+	md, err := r.loadMetadata(ctx, e.Name)
 	if err != nil {
-		return autotask.Changes{}, fmt.Errorf("metadata of %s: %w", e.Name, err)
+		return autotask.Changes{}, err
 	}
-	r.md = md
 	ch, err := valueResolver{entity: e.Name, md: md, names: clientNames(ctx, r.deps.Client)}.resolve(in.Fields, nil, "fields")
 	if err != nil {
 		return autotask.Changes{}, err

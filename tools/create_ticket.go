@@ -116,11 +116,10 @@ func createChanges(ctx context.Context, r *writeRun, in createTicketInput) (ch a
 	if err := requireText("description", in.Description); err != nil {
 		return ch, nil, nil, err
 	}
-	md, err := r.deps.Client.Metadata(ctx, "Tickets")
+	md, err := r.loadMetadata(ctx, "Tickets")
 	if err != nil {
-		return ch, nil, nil, fmt.Errorf("metadata of Tickets: %w", err)
+		return ch, nil, nil, err
 	}
-	r.md = md
 	named, extra, err := createValues(in)
 	if err != nil {
 		return ch, nil, nil, err

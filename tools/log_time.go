@@ -80,11 +80,10 @@ func logTime(ctx context.Context, r *writeRun, in logTimeInput) writeEnd {
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	md, err := r.deps.Client.Metadata(ctx, "TimeEntries")
+	md, err := r.loadMetadata(ctx, "TimeEntries")
 	if err != nil {
-		return r.fail(ctx, fmt.Errorf("metadata of TimeEntries: %w", err))
+		return r.fail(ctx, err)
 	}
-	r.md = md
 	body, err := timeEntryText(md, in)
 	if err != nil {
 		return r.fail(ctx, err)
