@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
-	"github.com/autotask-mcp/autotask-mcp/guard"
 	"github.com/autotask-mcp/autotask-mcp/schema"
 )
 
@@ -78,30 +77,7 @@ func createEntity(ctx context.Context, r *writeRun, in createEntityInput) writeE
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	if len(in.Fields) == 0 {
-		return r.fail(ctx, badArgs("fields is required: the new %s record's fields, e.g. {\"name\": \"...\"}; describe_fields with entity %q lists them", e.Name, e.Name))
-	}
-	md, err := r.deps.Client.Metadata(ctx, e.Name)
-	if err != nil {
-		return r.fail(ctx, fmt.Errorf("metadata of %s: %w", e.Name, err))
-	}
-	r.md = md
-	ch, err := valueResolver{entity: e.Name, md: md}.resolve(in.Fields, nil, "fields")
-	if err != nil {
-		return r.fail(ctx, err)
-	}
-	given := map[string]bool{}
-	if parent.Parent != "" {
-		// The route names the parent; the body says the same, and may not say otherwise.
-		if f, ok := parentField(md, parent.Parent); ok {
-			if v, set := ch.Fields[f]; set && !sameValue("long", v, *in.ParentID) {
-				return r.fail(ctx, badArgs("fields.%s is %s, but the record is created under %s %d; leave %s out", f, describeValue(v), parent.Parent, *in.ParentID, f))
-			}
-			ch.Fields[f] = *in.ParentID
-			given[f] = true
-		}
-	}
-	defaults, err := missingRequired(md, ch, given)
+	ch, err := r.createFields(ctx, e, parent, in)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
@@ -109,9 +85,6 @@ func createEntity(ctx context.Context, r *writeRun, in createEntityInput) writeE
 	r.w.Sensitive = true // every generic write is the person's decision (README: what needs confirmation)
 	r.w.Changes = guardChanges(ch)
 	r.out.Entity = e.Name
-	if len(defaults) > 0 {
-		r.out.Notes = append(r.out.Notes, "Tenant defaults used: "+strings.Join(defaults, ", ")+".")
-	}
 
 	where := "a " + e.Name + " record"
 	var fresh autotask.Record
@@ -133,25 +106,13 @@ func createEntity(ctx context.Context, r *writeRun, in createEntityInput) writeE
 		r.out.Requests = []plannedRequest{{Method: "POST", Path: path, Body: body}}
 		return r.finishDryRun(ctx, "Dry run: nothing sent. Would create "+where+".", "Creating")
 	}
-	msg := entityConfirmMessage("Create "+where, r.out.Changes, false)
-	if parent.Parent != "" {
-		var end writeEnd
-		var stop bool
-		if fresh, end, stop = r.confirmThen(ctx, fresh, in.Confirm, msg); stop {
-			return end
-		}
-		r.fresh = nil
-	} else {
-		c, err := confirmWrite(ctx, r.deps, r.w, guard.CreateVersion, in.Confirm, msg)
-		if err != nil {
-			return r.fail(ctx, err)
-		}
-		if stop, end := r.applyConfirmation(ctx, c); stop {
-			return end
-		}
+	fresh, end, stop := r.confirmThen(ctx, fresh, in.Confirm, entityConfirmMessage("Create "+where, r.out.Changes, false))
+	if stop {
+		return end
 	}
+	r.fresh = nil // a parent read again after the confirmation is still not the record written
 	i := r.plan("create "+e.Name, "POST "+path)
-	id, err := r.createEntityRecord(ctx, e.Name, md, parent, in.ParentID, body)
+	id, err := r.createEntityRecord(ctx, e.Name, r.md, parent, in.ParentID, body)
 	if err != nil {
 		if errors.Is(err, autotask.ErrOutcomeUnknown) {
 			r.hint = fmt.Sprintf("The %s record may exist now: look for it with query_entity (entity %s) before creating it again.", e.Name, e.Name)
@@ -166,18 +127,59 @@ func createEntity(ctx context.Context, r *writeRun, in createEntityInput) writeE
 	} else {
 		r.setID(id)
 	}
-	created, read := r.readWritten(ctx, e.Name, id)
+	return r.finishCreated(ctx, e.Name, id, body, where)
+}
+
+// createFields checks the fields of a create and resolves them, before anything but the entity's
+// metadata is read: under a parent the parent's reference field is set from the route (and may not
+// say otherwise), and required fields left out take the tenant's default (named in the notes) or
+// are refused.
+func (r *writeRun) createFields(ctx context.Context, e autotask.Entity, parent autotask.ChildRoute, in createEntityInput) (autotask.Changes, error) {
+	if len(in.Fields) == 0 {
+		return autotask.Changes{}, badArgs("fields is required: the new %s record's fields, e.g. {\"name\": \"...\"}; describe_fields with entity %q lists them", e.Name, e.Name)
+	}
+	md, err := r.loadMetadata(ctx, e.Name)
+	if err != nil {
+		return autotask.Changes{}, err
+	}
+	ch, err := valueResolver{entity: e.Name, md: md, names: clientNames(ctx, r.deps.Client)}.resolve(in.Fields, nil, "fields")
+	if err != nil {
+		return autotask.Changes{}, err
+	}
+	given := map[string]bool{}
+	if parent.Parent != "" {
+		if f, ok := parentField(md, parent.Parent); ok {
+			if v, set := ch.Fields[f]; set && !sameValue("long", v, *in.ParentID) {
+				return autotask.Changes{}, badArgs("fields.%s is %s, but the record is created under %s %d; leave %s out", f, describeValue(v), parent.Parent, *in.ParentID, f)
+			}
+			ch.Fields[f] = *in.ParentID
+			given[f] = true
+		}
+	}
+	defaults, err := missingRequired(md, ch, given)
+	if err != nil {
+		return autotask.Changes{}, err
+	}
+	if len(defaults) > 0 {
+		r.out.Notes = append(r.out.Notes, "Tenant defaults used: "+strings.Join(defaults, ", ")+".")
+	}
+	return ch, nil
+}
+
+// finishCreated reads the new record back once: it then counts as read, so the session can change
+// it next, and the summary names it and says where the API holds other values than were sent.
+func (r *writeRun) finishCreated(ctx context.Context, entity string, id int64, body autotask.Record, where string) writeEnd {
+	created, read := r.readWritten(ctx, entity, id)
 	if !read {
-		return r.finish(ctx, outcomeApplied, fmt.Sprintf("Created %s id %d (%s). It could not be read back: get_entity shows it.", e.Name, id, where))
+		return r.finish(ctx, outcomeApplied, fmt.Sprintf("Created %s id %d (%s). It could not be read back: get_entity shows it.", entity, id, where))
 	}
-	// The new record as the API holds it counts as read: the session can change it next.
-	if err := r.deps.Guard.RecordRead(ctx, r.w.Session, e.Name, id, map[string]any(created)); err != nil {
-		r.log.Warn("guard: new record not recorded as read", "entity", e.Name, "id", id, "err", err)
+	if err := r.deps.Guard.RecordRead(ctx, r.w.Session, entity, id, map[string]any(created)); err != nil {
+		r.log.Warn("guard: new record not recorded as read", "entity", entity, "id", id, "err", err)
 	}
-	if diff := sentDiffers(md, body, created); len(diff) > 0 {
+	if diff := sentDiffers(r.md, body, created); len(diff) > 0 {
 		r.out.Notes = append(r.out.Notes, fmt.Sprintf("Autotask holds other values than were sent for: %s. get_entity shows the record as it is.", strings.Join(diff, ", ")))
 	}
-	return r.finish(ctx, outcomeApplied, fmt.Sprintf("Created %s (%s).", entityRecordName(e.Name, id, created), where))
+	return r.finish(ctx, outcomeApplied, fmt.Sprintf("Created %s (%s).", entityRecordName(entity, id, created), where))
 }
 
 // childEntityName is the entity a create names: under a parent, the route's segment may name it

@@ -86,11 +86,7 @@ func createTicket(ctx context.Context, r *writeRun, in createTicketInput) writeE
 		return r.finishDryRun(ctx, "Dry run: nothing sent. The ticket would be created "+whose+".", "Creating")
 	}
 	msg := createConfirmMessage(r, fmt.Sprintf("for %s (company %d)", companyName, company.ID()), in.Title, r.deps.Guard.Decisions(r.w))
-	c, err := confirmWrite(ctx, r.deps, r.w, guard.CreateVersion, in.Confirm, msg)
-	if err != nil {
-		return r.fail(ctx, err)
-	}
-	if stop, end := r.applyConfirmation(ctx, c); stop {
+	if _, end, stop := r.confirmThen(ctx, nil, in.Confirm, msg); stop {
 		return end
 	}
 	i := r.plan("create ticket", "POST Tickets")
@@ -120,11 +116,10 @@ func createChanges(ctx context.Context, r *writeRun, in createTicketInput) (ch a
 	if err := requireText("description", in.Description); err != nil {
 		return ch, nil, nil, err
 	}
-	md, err := r.deps.Client.Metadata(ctx, "Tickets")
+	md, err := r.loadMetadata(ctx, "Tickets")
 	if err != nil {
-		return ch, nil, nil, fmt.Errorf("metadata of Tickets: %w", err)
+		return ch, nil, nil, err
 	}
-	r.md = md
 	named, extra, err := createValues(in)
 	if err != nil {
 		return ch, nil, nil, err

@@ -378,3 +378,31 @@ func num(v any) any {
 	}
 	return v
 }
+
+// TestEntityWritesCheckReferenceNames: a reference given as "Name (id)" is written only when the
+// name is that record's, as on ticket writes, so a value pieced together from the wrong row is
+// refused instead of written.
+func TestEntityWritesCheckReferenceNames(t *testing.T) {
+	env := writeEnv(t, nil, guard.Options{})
+	f := seedIDs(env.Sandbox)
+	ci := entityCases[2]
+	id, _ := createThroughTool(t, env, ci, f)
+	company, found := env.Sandbox.Record("Companies", f.company)
+	require.True(t, found)
+	wrong := fmt.Sprintf("Not %s (%d)", company["companyName"], f.company)
+	cases := []struct {
+		name string
+		tool string
+		args map[string]any
+	}{
+		{"create_entity", "create_entity", args("entity", ci.entity, "fields", merge(ci.fields(f), "companyID", wrong))},
+		{"update_entity", "update_entity", args("entity", ci.entity, "id", id, "changes", map[string]any{"companyID": wrong})},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			writes := env.Sandbox.Stats().Writes
+			failed(t, env.Call(t, tc.tool, tc.args), fmt.Sprintf("Companies %d is %q, not %q", f.company, company["companyName"], "Not "+company["companyName"].(string)))
+			assert.Equal(t, writes, env.Sandbox.Stats().Writes, "nothing written")
+		})
+	}
+}

@@ -80,59 +80,116 @@ func logTime(ctx context.Context, r *writeRun, in logTimeInput) writeEnd {
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	md, err := r.deps.Client.Metadata(ctx, "TimeEntries")
+	md, err := r.loadMetadata(ctx, "TimeEntries")
 	if err != nil {
-		return r.fail(ctx, fmt.Errorf("metadata of TimeEntries: %w", err))
+		return r.fail(ctx, err)
 	}
-	r.md = md
 	body, err := timeEntryText(md, in)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
+	b, err := r.checkBilling(ctx, in)
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	fresh, err := r.readFresh(ctx, "read "+entityNoun(r.w.Entity))
+	if err != nil {
+		return r.fail(ctx, err)
+	}
+	workType := b.workType
+	if b.workTypeID != 0 {
+		body["billingCodeID"] = b.workTypeID
+	} else {
+		workType = r.ownWorkType(ctx, fresh)
+	}
+	parent := r.fillTimeEntry(body, span, b.resource, b.role, in.Billable)
+
+	what := fmt.Sprintf("%s h on %s as %s (%d), work type: %s", hoursText(span), r.recordName(fresh), b.role.Name, b.role.ID, workType)
+	if in.Billable != nil && !*in.Billable {
+		what += ", non-billable"
+	}
+	if in.DryRun {
+		r.planDryRun("log time", "POST TimeEntries")
+		r.out.Requests = []plannedRequest{{Method: "POST", Path: "TimeEntries", Body: body}}
+		return r.finishDryRun(ctx, "Dry run: nothing sent. Would log "+what+".", "Logging")
+	}
+	i := r.plan("log time", "POST TimeEntries")
+	id, err := r.addTimeEntry(ctx, body)
+	if err != nil {
+		if errors.Is(err, autotask.ErrOutcomeUnknown) {
+			r.hint = fmt.Sprintf("The time entry may exist now: look for it with query_entity (TimeEntries, %s eq %d, resourceID eq %d) before logging it again.", parent, r.w.ID, b.resource)
+		}
+		return r.fail(ctx, err)
+	}
+	r.done(i, fmt.Sprintf("time entry %d", id))
+	r.out.TimeEntryID = id
+	// A time entry moves the ticket's (or task's) activity and nothing else: every field as read
+	// should still have its value.
+	r.wrote(fresh, nil)
+	if r.w.Entity == "Tickets" {
+		r.out.Notes = append(r.out.Notes, "The ticket now has time entries, so resolve_ticket will leave its status as it is: it completes only tickets without time logged. Change the status with update_ticket if the person wants it completed.")
+	}
+	return r.finish(ctx, outcomeApplied, fmt.Sprintf("Logged %s (time entry %d).", what, id))
+}
+
+// timeBilling is whose time it is and what it is billed as: the acting resource, its role, and
+// the work type the assistant named (workTypeID 0 when it named none).
+type timeBilling struct {
+	resource   int64
+	role       autotask.Role
+	workTypeID int64
+	workType   string // "Name (id)" of a named work type
+}
+
+// checkBilling checks the resource, the role and a named work type before the ticket or task is
+// read, so a mistaken one costs no request beyond the cached look-ups.
+func (r *writeRun) checkBilling(ctx context.Context, in logTimeInput) (timeBilling, error) {
 	resource, err := r.actingResource(ctx)
 	if err != nil {
-		return r.fail(ctx, err)
+		return timeBilling{}, err
 	}
-	// The role and a named work type are checked before the ticket or task is read, so a mistaken
-	// one costs no request beyond the cached look-ups.
 	role, err := r.timeRole(ctx, resource, in.Role.value())
 	if err != nil {
-		return r.fail(ctx, err)
+		return timeBilling{}, err
 	}
-	noun := entityNoun(r.w.Entity)
-	workType := ""
+	b := timeBilling{resource: resource, role: role}
 	if v := in.WorkType.value(); v != nil {
 		w, err := r.workType(ctx, v)
 		if err != nil {
-			return r.fail(ctx, err)
+			return timeBilling{}, err
 		}
-		body["billingCodeID"] = w.ID
-		workType = fmt.Sprintf("%s (%d)", w.Name, w.ID)
+		b.workTypeID, b.workType = w.ID, fmt.Sprintf("%s (%d)", w.Name, w.ID)
 	}
-	fresh, err := r.readFresh(ctx, "read "+noun)
-	if err != nil {
-		return r.fail(ctx, err)
-	}
-	if workType == "" {
-		// The API gives the entry the ticket's or task's own work type.
-		workType = fmt.Sprintf("none (the %s has none; name one with work_type)", noun)
-		if id, ok := fresh.Int("billingCodeID"); ok {
-			workType = fmt.Sprintf("the %s's own (%d)", noun, id)
-			if name := r.workTypeName(ctx, id); name != "" {
-				workType = name + ", the " + noun + "'s own"
-			}
-		}
-	}
+	return b, nil
+}
 
-	parent := "ticketID"
+// ownWorkType names the work type the API gives an entry that names none: the ticket's or task's
+// own.
+func (r *writeRun) ownWorkType(ctx context.Context, fresh autotask.Record) string {
+	noun := entityNoun(r.w.Entity)
+	id, ok := fresh.Int("billingCodeID")
+	if !ok {
+		return fmt.Sprintf("none (the %s has none; name one with work_type)", noun)
+	}
+	if name := r.workTypeName(ctx, id); name != "" {
+		return name + ", the " + noun + "'s own"
+	}
+	return fmt.Sprintf("the %s's own (%d)", noun, id)
+}
+
+// fillTimeEntry sets the entry's target, resource, role, billing and time in body, and the changes
+// the guard sees (the entry without its target, which is the write's own record); parent is the
+// field naming the ticket or task.
+func (r *writeRun) fillTimeEntry(body autotask.Record, span timeSpan, resource int64, role autotask.Role, billable *bool) (parent string) {
+	parent = "ticketID"
 	if r.w.Entity == "Tasks" {
 		parent = "taskID"
 	}
 	body[parent] = r.w.ID
 	body["resourceID"] = resource
 	body["roleID"] = role.ID
-	if in.Billable != nil {
-		body["isNonBillable"] = !*in.Billable
+	if billable != nil {
+		body["isNonBillable"] = !*billable
 	}
 	if span.window() {
 		body["startDateTime"] = span.start.Format(apiTimeLayout)
@@ -148,34 +205,7 @@ func logTime(ctx context.Context, r *writeRun, in logTimeInput) writeEnd {
 		}
 	}
 	r.w.Changes = map[string]any{"timeEntry": entry}
-
-	what := fmt.Sprintf("%s h on %s as %s (%d), work type: %s", hoursText(span), r.recordName(fresh), role.Name, role.ID, workType)
-	if in.Billable != nil && !*in.Billable {
-		what += ", non-billable"
-	}
-	if in.DryRun {
-		r.planDryRun("log time", "POST TimeEntries")
-		r.out.Requests = []plannedRequest{{Method: "POST", Path: "TimeEntries", Body: body}}
-		return r.finishDryRun(ctx, "Dry run: nothing sent. Would log "+what+".", "Logging")
-	}
-	i := r.plan("log time", "POST TimeEntries")
-	id, err := r.addTimeEntry(ctx, body)
-	if err != nil {
-		if errors.Is(err, autotask.ErrOutcomeUnknown) {
-			r.hint = fmt.Sprintf("The time entry may exist now: look for it with query_entity (TimeEntries, %s eq %d, resourceID eq %d) before logging it again.", parent, r.w.ID, resource)
-		}
-		return r.fail(ctx, err)
-	}
-	r.done(i, fmt.Sprintf("time entry %d", id))
-	r.out.TimeEntryID = id
-	// A time entry moves the ticket's (or task's) activity and nothing else: every field as read
-	// should still have its value.
-	r.wrote(fresh, nil)
-	summary := fmt.Sprintf("Logged %s (time entry %d).", what, id)
-	if r.w.Entity == "Tickets" {
-		r.out.Notes = append(r.out.Notes, "The ticket now has time entries, so resolve_ticket will leave its status as it is: it completes only tickets without time logged. Change the status with update_ticket if the person wants it completed.")
-	}
-	return r.finish(ctx, outcomeApplied, summary)
+	return parent
 }
 
 // checkTimeArgs checks the summary and when the time was worked, before anything is read. now is

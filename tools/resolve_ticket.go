@@ -82,11 +82,10 @@ func newResolvePlan(ctx context.Context, r *writeRun, in resolveTicketInput) (re
 	if err := requireText("resolution", in.Resolution); err != nil {
 		return resolvePlan{}, err
 	}
-	md, err := r.deps.Client.Metadata(ctx, "Tickets")
+	md, err := r.loadMetadata(ctx, "Tickets")
 	if err != nil {
-		return resolvePlan{}, fmt.Errorf("metadata of Tickets: %w", err)
+		return resolvePlan{}, err
 	}
-	r.md = md
 	f, ok := md.Field("resolution")
 	if !ok {
 		return resolvePlan{}, fmt.Errorf("the Tickets metadata has no resolution field")

@@ -58,21 +58,21 @@ func updateEntity(ctx context.Context, r *writeRun, in updateEntityInput) writeE
 	if len(in.Changes) == 0 {
 		return r.fail(ctx, badArgs("changes is required: an object of field -> new value"))
 	}
-	md, err := r.deps.Client.Metadata(ctx, e.Name)
+	md, err := r.loadMetadata(ctx, e.Name)
 	if err != nil {
-		return r.fail(ctx, fmt.Errorf("metadata of %s: %w", e.Name, err))
+		return r.fail(ctx, err)
 	}
-	r.md = md
 	r.out.Entity, r.out.RecordID = e.Name, in.ID
 	// Names and values are checked before the fresh read, so a misspelt field costs no request.
-	if _, err := (valueResolver{entity: e.Name, md: md, deferChildren: true}).resolve(in.Changes, nil, "changes"); err != nil {
+	names := clientNames(ctx, r.deps.Client)
+	if _, err := (valueResolver{entity: e.Name, md: md, deferChildren: true, names: names}).resolve(in.Changes, nil, "changes"); err != nil {
 		return r.fail(ctx, err)
 	}
 	fresh, err := r.readFresh(ctx, "read "+e.Name+" record")
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	ch, err := valueResolver{entity: e.Name, md: md}.resolve(in.Changes, fresh, "changes")
+	ch, err := valueResolver{entity: e.Name, md: md, names: names}.resolve(in.Changes, fresh, "changes")
 	if err != nil {
 		return r.fail(ctx, err)
 	}

@@ -35,11 +35,10 @@ func updateTicket(ctx context.Context, r *writeRun, in updateTicketInput) writeE
 	if len(in.Changes) == 0 {
 		return r.fail(ctx, badArgs("changes is required: an object of field -> new value, e.g. {\"priority\": \"High\"}"))
 	}
-	md, err := r.deps.Client.Metadata(ctx, "Tickets")
+	md, err := r.loadMetadata(ctx, "Tickets")
 	if err != nil {
-		return r.fail(ctx, fmt.Errorf("metadata of Tickets: %w", err))
+		return r.fail(ctx, err)
 	}
-	r.md = md
 	// Names and values are checked before the fresh read, so a misspelt field costs no request; then
 	// again against the fresh ticket, which a sub-issue type's label may need (its issue type).
 	names := clientNames(ctx, r.deps.Client)

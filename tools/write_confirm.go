@@ -119,16 +119,21 @@ func confirmMessage(verb, number, title string, id int64, changes []changeView, 
 // records the answer. When the call must stop here (pending, declined or failed) stop is true and
 // end is how the call ended. When the person answered through elicitation, fresh is read again:
 // they may have taken minutes, and a PUT of the ticket as it was before would clobber whatever a
-// colleague changed meanwhile.
+// colleague changed meanwhile. A create at the record's own URL passes a nil fresh: there is no
+// record yet, so the token is bound to guard.CreateVersion and nothing is read again.
 func (r *writeRun) confirmThen(ctx context.Context, fresh autotask.Record, token, message string) (_ autotask.Record, end writeEnd, stop bool) {
-	c, err := confirmWrite(ctx, r.deps, r.w, guard.VersionOf(fresh), token, message)
+	version := guard.CreateVersion
+	if fresh != nil {
+		version = guard.VersionOf(fresh)
+	}
+	c, err := confirmWrite(ctx, r.deps, r.w, version, token, message)
 	if err != nil {
 		return nil, r.fail(ctx, err), true
 	}
 	if stop, end := r.applyConfirmation(ctx, c); stop {
 		return nil, end, true
 	}
-	if c.state == confirmedByPerson {
+	if c.state == confirmedByPerson && fresh != nil {
 		if fresh, err = r.readFresh(ctx, "read "+entityNoun(r.w.Entity)+" again after the confirmation"); err != nil {
 			return nil, r.fail(ctx, err), true
 		}

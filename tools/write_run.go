@@ -135,3 +135,14 @@ func (r *writeRun) stepFailed() bool {
 	}
 	return false
 }
+
+// loadMetadata reads the metadata of the entity the call writes (cached by the client) and keeps
+// it for the changes shown and the failure's text.
+func (r *writeRun) loadMetadata(ctx context.Context, entity string) (*autotask.Metadata, error) {
+	md, err := r.deps.Client.Metadata(ctx, entity)
+	if err != nil {
+		return nil, fmt.Errorf("metadata of %s: %w", entity, err)
+	}
+	r.md = md
+	return md, nil
+}
