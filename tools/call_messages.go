@@ -1,13 +1,11 @@
 package tools
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/autotask-mcp/autotask-mcp/guard"
 	"github.com/autotask-mcp/autotask-mcp/internal/sanitize"
 )
 
@@ -33,41 +31,15 @@ func clip(s string) string { return truncateRunes(s, echoRunes) }
 
 // emptyValue is how a message shows a value that is not there: null, absent, blank text, an empty
 // list or object.
-const emptyValue = "(empty)"
+const emptyValue = guard.EmptyValue
 
-// describeValue is how every message shows a value (an error, a confirmation, a summary): the one
-// formatter, so the assistant and the person read values alike everywhere. Text is quoted, so it
-// never reads as part of the server's own sentence, and sanitised, since record text is written by
-// third parties; numbers and booleans stand as they are; lists and objects as compact JSON; long
-// values are cut to echoRunes.
+// describeValue is how every message shows a value (an error, a confirmation, a summary): guard's
+// one formatter (guard.DescribeValue: text quoted and sanitised, numbers and booleans as they are,
+// lists and objects as compact JSON), so a conflict and every other message word values alike, cut
+// to echoRunes. Text is cut before it is quoted, so the quotes survive the cut.
 func describeValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return emptyValue
-	case string:
-		s := sanitize.Text(x)
-		if strings.TrimSpace(s) == "" {
-			return emptyValue
-		}
-		return strconv.Quote(truncateRunes(s, echoRunes))
-	case json.Number:
-		return x.String()
-	case bool:
-		return strconv.FormatBool(x)
-	case []any:
-		if len(x) == 0 {
-			return emptyValue
-		}
-	case map[string]any:
-		if len(x) == 0 {
-			return emptyValue
-		}
+	if s, ok := v.(string); ok {
+		return guard.DescribeValue(truncateRunes(sanitize.Text(s), echoRunes))
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return truncateRunes(sanitize.Text(fmt.Sprint(v)), echoRunes)
-	}
-	return truncateRunes(sanitize.Text(strings.TrimSpace(buf.String())), echoRunes)
+	return truncateRunes(guard.DescribeValue(v), echoRunes)
 }
