@@ -133,9 +133,3 @@ func (c *Client) queryNames(ctx context.Context, e Entity, fields []string, filt
 	}
 	return out, nil
 }
-
-// Me is ActingResourceID: the resource "me" means is the one the client's writes are made as, found
-// by the same single cached lookup.
-func (c *Client) Me(ctx context.Context) (int64, error) {
-	return c.ActingResourceID(ctx)
-}

@@ -183,7 +183,7 @@ func TestMe(t *testing.T) {
 		c := tn.client(t)
 		tn.sb.ResetStats()
 		for range 2 {
-			me, err := c.Me(testCtx(t))
+			me, err := c.ActingResourceID(testCtx(t))
 			require.NoError(t, err)
 			assert.Equal(t, tn.sb.APIResourceID(), me)
 		}
@@ -193,7 +193,7 @@ func TestMe(t *testing.T) {
 		tech := sandboxRecord(t, tn.sb, "Resources", map[string]any{"firstName": "Jordan", "lastName": "Former"})
 		c := tn.client(t, func(cfg *autotask.Config) { cfg.ResourceID = tech })
 		tn.sb.ResetStats()
-		me, err := c.Me(testCtx(t))
+		me, err := c.ActingResourceID(testCtx(t))
 		require.NoError(t, err)
 		assert.Equal(t, tech, me)
 		assert.Zero(t, tn.sb.Stats().Requests)

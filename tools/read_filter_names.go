@@ -56,7 +56,7 @@ func (r filterResolver) me(ctx context.Context, f autotask.Field, target autotas
 	if target.Name != "Resources" {
 		return "", badArgs("%s: %q means the resource you act as; %s refers to %s, so give a name or an id", at, meWord, f.Name, target.Name)
 	}
-	id, err := r.client.Me(ctx)
+	id, err := r.client.ActingResourceID(ctx)
 	if errors.Is(err, autotask.ErrNotFound) {
 		return "", badArgs("%s: %q is the resource this server acts as, and the API user has none: give the resource's name or id (the operator can set AUTOTASK_RESOURCE_ID)", at, meWord)
 	}
