@@ -46,9 +46,9 @@ func (in createEntityInput) target() (writeTarget, error) {
 	case in.ParentID != nil && *in.ParentID < 1:
 		return writeTarget{entity: name}, badArgs("parent_id must be a positive integer (got %d)", *in.ParentID)
 	case hasParent:
-		p, err := autotask.LookupEntity(in.Parent)
+		p, err := lookupEntity(in.Parent)
 		if err != nil {
-			return writeTarget{entity: name}, badArgs("parent: %v", err)
+			return writeTarget{entity: name}, badArgs("parent: %s", err)
 		}
 		return writeTarget{entity: p.Name, id: *in.ParentID}, nil
 	}

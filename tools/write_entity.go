@@ -27,9 +27,9 @@ func genericEntity(name string) (autotask.Entity, error) {
 	if strings.TrimSpace(name) == "" {
 		return autotask.Entity{}, badArgs("entity is required: the API name of the records, e.g. Contacts, ConfigurationItems (describe_fields lists an entity's fields)")
 	}
-	e, err := autotask.LookupEntity(name)
+	e, err := lookupEntity(name)
 	if err != nil {
-		return autotask.Entity{}, badArgs("%v", err)
+		return autotask.Entity{}, err
 	}
 	if tool, ok := ownWriteTools[strings.ToLower(e.Name)]; ok {
 		return autotask.Entity{}, badArgs("%s are written with %s, which keep their rules; create_entity and update_entity do not write them", e.Name, tool)
