@@ -14,20 +14,20 @@ type addTicketNoteInput struct {
 	Description string     `json:"description" jsonschema:"required" jsonschema_description:"Note text."`
 	NoteType    *labelOrID `json:"note_type,omitempty" jsonschema_description:"Label or id; default the tenant's."`
 	Publish     *labelOrID `json:"publish,omitempty" jsonschema_description:"Label or id; default internal. Any other may show it to the customer: only when asked."`
-	Confirm     string     `json:"confirm,omitempty" jsonschema_description:"When the person could not be asked directly: the token of the confirmation_required result, once they said yes."`
-	DryRun      bool       `json:"dry_run,omitempty" jsonschema_description:"Check everything; return the exact requests, send nothing."`
+	Confirm     string     `json:"confirm,omitempty" jsonschema_description:"Token from confirmation_required, once the person said yes."`
+	DryRun      bool       `json:"dry_run,omitempty" jsonschema_description:"Send nothing; return the exact requests."`
 }
 
 const addTicketNoteDescription = `Add a note to a ticket (POST Tickets/{id}/Notes), internal unless publish says otherwise. A publish other than the tenant's default needs the person's confirmation (asked directly, or see confirm).`
 
 func addTicketNoteTool(deps Deps) Tool {
 	return newWriteTool(deps, definition{
-		name:        "add_ticket_note",
-		title:       "Add a note to a ticket",
-		description: addTicketNoteDescription,
-		input:       schema.Input[addTicketNoteInput](),
-		output:      schema.Output[writeOutput](),
-		writes:      noteWrites,
+		name:         "add_ticket_note",
+		title:        "Add a note to a ticket",
+		description:  addTicketNoteDescription,
+		input:        schema.Input[addTicketNoteInput](),
+		recordFields: []string{"ticket_id", "ticket_number", "note_id", "title"},
+		writes:       noteWrites,
 	}, addTicketNote)
 }
 

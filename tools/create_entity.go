@@ -11,24 +11,24 @@ import (
 )
 
 type createEntityInput struct {
-	Entity   string      `json:"entity" jsonschema:"required" jsonschema_description:"The API name of the records to create, e.g. Contacts, CompanyNotes, ConfigurationItems, Tasks, ToDos. Tickets, ticket notes and time entries have their own tools."`
-	Parent   string      `json:"parent,omitempty" jsonschema_description:"For a record the API creates under a parent (a contact under a company: parent Companies): the parent's entity. Read the parent (get_entity) in this session first."`
-	ParentID *int64      `json:"parent_id,omitempty" jsonschema:"minimum=1" jsonschema_description:"The parent record's id, with parent."`
-	Fields   fieldValues `json:"fields" jsonschema:"required" jsonschema_description:"The new record's fields by API name (describe_fields lists them, required ones marked): {\"firstName\": \"Ada\", \"lastName\": \"Lovelace\"}. Picklists take the label or the id, user-defined fields go by name under udfs, dates are ISO 8601 UTC. Required picklists left out take the tenant's default."`
-	Confirm  string      `json:"confirm,omitempty" jsonschema_description:"The token from a confirmation_required result, after the person agreed. Omit on the first call."`
-	DryRun   bool        `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
+	Entity   string      `json:"entity" jsonschema:"required" jsonschema_description:"API name, e.g. Contacts, CompanyNotes, Tasks."`
+	Parent   string      `json:"parent,omitempty" jsonschema_description:"For a record created under a parent: the parent's entity (a contact: Companies)."`
+	ParentID *int64      `json:"parent_id,omitempty" jsonschema:"minimum=1" jsonschema_description:"The parent's id."`
+	Fields   fieldValues `json:"fields" jsonschema:"required" jsonschema_description:"By API name (describe_fields marks the required): {\"firstName\": \"Ada\", \"lastName\": \"Lovelace\"}. Picklists by label or id, UDFs by name under udfs, dates ISO 8601 UTC; required picklists left out take the tenant's default."`
+	Confirm  string      `json:"confirm,omitempty" jsonschema_description:"Token from confirmation_required, once the person said yes."`
+	DryRun   bool        `json:"dry_run,omitempty" jsonschema_description:"Send nothing; return the exact requests."`
 }
 
-const createEntityDescription = `Create one record of any entity the API lets you create (Contacts, CompanyNotes, ConfigurationItems, Tasks, ToDos, Opportunities, Appointments...), at its own URL or under its parent (parent and parent_id: a contact under a company, a task under a project). Fields go by API name; picklist labels, user-defined fields by name and ISO 8601 dates are accepted. Unknown and read-only fields, and required fields missing with no tenant default, are refused before anything is sent. A parent must have been read in this session (get_entity). Every create needs the person's confirmation of the exact values: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is created until the same call is repeated with confirm set to that token. The create is sent once and never resent: if its answer is lost, the server looks for the record and says whether it found it. Tickets, ticket notes and time entries have their own tools (create_ticket, add_ticket_note, log_time). dry_run shows the exact request without sending it.`
+const createEntityDescription = `Create one record of any entity the API can create (Contacts, CompanyNotes, Tasks, ToDos, Appointments...), at its own URL or under a parent read first with get_entity (a contact under a company, a task under a project). Unknown, read-only and missing required fields are refused before anything is sent. Every create needs the person's confirmation of the exact values. Sent once, never resent: a lost answer is looked up. Tickets, ticket notes and time entries: create_ticket, add_ticket_note, log_time.`
 
 func createEntityTool(deps Deps) Tool {
 	return newWriteTool(deps, definition{
-		name:        "create_entity",
-		title:       "Create a record of any entity",
-		description: createEntityDescription,
-		input:       schema.Input[createEntityInput](),
-		output:      schema.Output[writeOutput](),
-		writes:      genericWritable(func(c autotask.Capabilities) bool { return c.Create }),
+		name:         "create_entity",
+		title:        "Create a record of any entity",
+		description:  createEntityDescription,
+		input:        schema.Input[createEntityInput](),
+		recordFields: []string{"entity", "record_id", "title"},
+		writes:       genericWritable(func(c autotask.Capabilities) bool { return c.Create }),
 	}, createEntity)
 }
 

@@ -27,8 +27,8 @@ type createTicketInput struct {
 	DueDateTime  string      `json:"due_date_time,omitempty" jsonschema_description:"ISO 8601 UTC."`
 	ContactID    *int64      `json:"contact_id,omitempty" jsonschema:"minimum=1" jsonschema_description:"The company's contact."`
 	Fields       fieldValues `json:"fields,omitempty" jsonschema_description:"Other fields by API name, as update_ticket's changes."`
-	Confirm      string      `json:"confirm,omitempty" jsonschema_description:"When the person could not be asked directly: the token of the confirmation_required result, once they said yes."`
-	DryRun       bool        `json:"dry_run,omitempty" jsonschema_description:"Check everything; return the exact requests, send nothing."`
+	Confirm      string      `json:"confirm,omitempty" jsonschema_description:"Token from confirmation_required, once the person said yes."`
+	DryRun       bool        `json:"dry_run,omitempty" jsonschema_description:"Send nothing; return the exact requests."`
 }
 
 const createTicketDescription = `Create a ticket for a company; required fields the tenant has defaults for are filled in. A non-default status (or another sensitive field) needs the person's confirmation (asked directly, or see confirm). Sent once, never retried; a lost answer is looked up.`
@@ -45,12 +45,12 @@ const companyCandidates = 10
 
 func createTicketTool(deps Deps) Tool {
 	return newWriteTool(deps, definition{
-		name:        "create_ticket",
-		title:       "Create a ticket",
-		description: createTicketDescription,
-		input:       schema.Input[createTicketInput](),
-		output:      schema.Output[writeOutput](),
-		writes:      []string{"Tickets"},
+		name:         "create_ticket",
+		title:        "Create a ticket",
+		description:  createTicketDescription,
+		input:        schema.Input[createTicketInput](),
+		recordFields: []string{"ticket_id", "ticket_number", "title", "company"},
+		writes:       []string{"Tickets"},
 	}, createTicket)
 }
 

@@ -15,31 +15,31 @@ import (
 
 type logTimeInput struct {
 	ticketRef
-	TaskID        *int64     `json:"task_id,omitempty" jsonschema:"minimum=1" jsonschema_description:"A project task's id, instead of a ticket. Read it with get_entity (entity Tasks) in this session first."`
-	Hours         *float64   `json:"hours,omitempty" jsonschema:"minimum=0,maximum=24" jsonschema_description:"Hours worked, e.g. 1.5 (more than 0, at most 24). Or give start and end instead."`
-	Start         string     `json:"start,omitempty" jsonschema_description:"When the work started, ISO 8601 UTC (2026-11-20T09:00:00Z); with end, instead of hours. Some tenants require start and end on ticket time."`
-	End           string     `json:"end,omitempty" jsonschema_description:"When the work ended, ISO 8601 UTC; with start."`
-	Summary       string     `json:"summary" jsonschema:"required" jsonschema_description:"What was done: the time entry's summary notes. Write it for the customer: it may appear on their invoice and in their portal."`
+	TaskID        *int64     `json:"task_id,omitempty" jsonschema:"minimum=1" jsonschema_description:"A project task's id, instead of a ticket; read it first (get_entity Tasks)."`
+	Hours         *float64   `json:"hours,omitempty" jsonschema:"minimum=0,maximum=24" jsonschema_description:"Hours worked, e.g. 1.5; or start and end."`
+	Start         string     `json:"start,omitempty" jsonschema_description:"ISO 8601 UTC, with end, instead of hours (some tenants require them)."`
+	End           string     `json:"end,omitempty" jsonschema_description:"ISO 8601 UTC, with start."`
+	Summary       string     `json:"summary" jsonschema:"required" jsonschema_description:"What was done. The customer may see it (invoice, portal)."`
 	InternalNotes string     `json:"internal_notes,omitempty" jsonschema_description:"Notes for staff only."`
-	Date          string     `json:"date,omitempty" jsonschema_description:"The day worked, YYYY-MM-DD, with hours. Default: today (UTC). With start and end, the day is the start's."`
-	Billable      *bool      `json:"billable,omitempty" jsonschema_description:"false: non-billable time. Default: as the tenant and the work type decide (normally billable)."`
-	Role          *labelOrID `json:"role,omitempty" jsonschema_description:"The role the time is billed at, name or id; one the resource holds. Default: the resource's default service-desk role (tickets) or default department role (tasks)."`
-	WorkType      *labelOrID `json:"work_type,omitempty" jsonschema_description:"Work type (billing code), name or id. Default: the ticket's or task's own work type, as the tenant sets it."`
-	DryRun        bool       `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
+	Date          string     `json:"date,omitempty" jsonschema_description:"YYYY-MM-DD, with hours; default today (UTC)."`
+	Billable      *bool      `json:"billable,omitempty" jsonschema_description:"false: non-billable. Default: as the tenant and work type decide."`
+	Role          *labelOrID `json:"role,omitempty" jsonschema_description:"Name or id, one the resource holds. Default: its default service-desk (ticket) or department (task) role."`
+	WorkType      *labelOrID `json:"work_type,omitempty" jsonschema_description:"Billing code, name or id. Default: the ticket's or task's."`
+	DryRun        bool       `json:"dry_run,omitempty" jsonschema_description:"Send nothing; return the exact requests."`
 }
 
-const logTimeDescription = `Log time worked on a ticket (ticket_id or ticket_number) or a project task (task_id): hours, or start and end, with a summary. The time is the acting resource's (the technician the server impersonates, else the API user's own), billed at its default role unless role says otherwise; the work type is the ticket's or task's unless work_type says otherwise. Read the ticket (get_ticket) or task (get_entity Tasks) in this session first. Once a ticket has time entries, resolve_ticket leaves its status as it is. The entry is sent once and never resent: if its answer is lost, the server looks for it and says whether it found it. dry_run shows the exact request without sending it.`
+const logTimeDescription = `Log time worked on a ticket (ticket_id or ticket_number) or a project task (task_id), read first: hours, or start and end, with a summary. The time is the acting resource's (the impersonated technician, else the API user's), at its default role and the ticket's or task's work type unless role or work_type say otherwise. Once a ticket has time entries, resolve_ticket leaves its status as it is. Sent once, never resent: a lost answer is looked up.`
 
 // maxHoursWorked is the most one time entry may hold: the API refuses a day or more.
 const maxHoursWorked = 24
 
 func logTimeTool(deps Deps) Tool {
 	return newWriteTool(deps, definition{
-		name:        "log_time",
-		title:       "Log time on a ticket or task",
-		description: logTimeDescription,
-		input:       schema.Input[logTimeInput](),
-		output:      schema.Output[writeOutput](),
+		name:         "log_time",
+		title:        "Log time on a ticket or task",
+		description:  logTimeDescription,
+		input:        schema.Input[logTimeInput](),
+		recordFields: []string{"ticket_id", "ticket_number", "task_id", "time_entry_id", "title"},
 		// Offered when the allow list names time entries, or the tickets or tasks time is logged
 		// on; each call is then held to its own target's (writes).
 		writes: []string{"TimeEntries", "Tickets", "Tasks"},

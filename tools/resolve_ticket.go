@@ -13,8 +13,8 @@ type resolveTicketInput struct {
 	Resolution string `json:"resolution" jsonschema:"required" jsonschema_description:"Resolution text; replaces the field."`
 	Note       string `json:"note,omitempty" jsonschema_description:"A note added first (internal, titled Resolution)."`
 	Complete   *bool  `json:"complete,omitempty" jsonschema_description:"Default true: set Complete when no time entries are logged (with time entries the status stays). false: resolution and note only."`
-	Confirm    string `json:"confirm,omitempty" jsonschema_description:"When the person could not be asked directly: the token of the confirmation_required result, once they said yes."`
-	DryRun     bool   `json:"dry_run,omitempty" jsonschema_description:"Check everything; return the exact requests, send nothing."`
+	Confirm    string `json:"confirm,omitempty" jsonschema_description:"Token from confirmation_required, once the person said yes."`
+	DryRun     bool   `json:"dry_run,omitempty" jsonschema_description:"Send nothing; return the exact requests."`
 }
 
 const resolveTicketDescription = `Resolve a ticket as Autotask's contract requires: fresh read, the note if given, the resolution by a full PUT, then the Complete status by a second PUT unless time entries are logged or complete is false. The status change needs the person's confirmation (asked directly, or see confirm).`
@@ -24,13 +24,13 @@ const noteTitleOnResolve = "Resolution"
 
 func resolveTicketTool(deps Deps) Tool {
 	return newWriteTool(deps, definition{
-		name:        "resolve_ticket",
-		title:       "Resolve a ticket",
-		description: resolveTicketDescription,
-		input:       schema.Input[resolveTicketInput](),
-		output:      schema.Output[writeOutput](),
-		writes:      []string{"Tickets"},
-		destructive: true,
+		name:         "resolve_ticket",
+		title:        "Resolve a ticket",
+		description:  resolveTicketDescription,
+		input:        schema.Input[resolveTicketInput](),
+		recordFields: []string{"ticket_id", "ticket_number", "note_id", "title"},
+		writes:       []string{"Tickets"},
+		destructive:  true,
 	}, resolveTicket)
 }
 

@@ -95,6 +95,7 @@ type definition struct {
 	input, output            json.RawMessage
 	write                    bool
 	writes                   []string // entities a write tool creates or changes: its allow-list names
+	recordFields             []string // a write tool's names for the record it wrote (writeOutputSchema)
 	idempotent               bool
 	destructive              bool
 }
@@ -103,14 +104,17 @@ func (d definition) tool() mcp.Tool {
 	t := mcp.NewToolWithRawSchema(d.name, d.description, d.input)
 	t.RawOutputSchema = d.output
 	t.Title = d.title
-	t.Annotations = mcp.ToolAnnotation{
-		Title:          d.title,
-		ReadOnlyHint:   mcp.ToBoolPtr(!d.write),
-		IdempotentHint: mcp.ToBoolPtr(d.idempotent),
-		OpenWorldHint:  mcp.ToBoolPtr(true),
+	// The title is the tool's own (Tool.title), not repeated in the annotations: every byte of
+	// tools/list is paid in every conversation.
+	// A hint is given only where it differs from the protocol's default (read-only false,
+	// destructive true, idempotent false, open world true): an absent hint means the default.
+	if !d.write {
+		t.Annotations.ReadOnlyHint = mcp.ToBoolPtr(true)
+	} else if !d.destructive {
+		t.Annotations.DestructiveHint = mcp.ToBoolPtr(false)
 	}
-	if d.write {
-		t.Annotations.DestructiveHint = mcp.ToBoolPtr(d.destructive)
+	if d.idempotent {
+		t.Annotations.IdempotentHint = mcp.ToBoolPtr(true)
 	}
 	return t
 }

@@ -33,13 +33,10 @@ func TestToolDefinitions(t *testing.T) {
 			tl, found := byName[name]
 			require.True(t, found, "tool %s is registered", name)
 			assert.NotEmpty(t, tl.Description)
-			assert.NotEmpty(t, tl.Annotations.Title)
-			require.NotNil(t, tl.Annotations.ReadOnlyHint)
-			assert.True(t, *tl.Annotations.ReadOnlyHint)
-			require.NotNil(t, tl.Annotations.OpenWorldHint)
-			assert.True(t, *tl.Annotations.OpenWorldHint)
-			require.NotNil(t, tl.Annotations.IdempotentHint)
-			assert.True(t, *tl.Annotations.IdempotentHint)
+			assert.NotEmpty(t, tl.Title)
+			assert.True(t, hintOr(tl.Annotations.ReadOnlyHint, false))
+			assert.True(t, hintOr(tl.Annotations.OpenWorldHint, true))
+			assert.True(t, hintOr(tl.Annotations.IdempotentHint, false))
 
 			in := schemaOf(t, tl.RawInputSchema, tl.InputSchema)
 			out := schemaOf(t, tl.RawOutputSchema, tl.OutputSchema)

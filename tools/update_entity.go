@@ -10,24 +10,24 @@ import (
 )
 
 type updateEntityInput struct {
-	Entity  string      `json:"entity" jsonschema:"required" jsonschema_description:"The API name of the record's entity, e.g. Contacts, ConfigurationItems, Tasks. Tickets have update_ticket."`
-	ID      int64       `json:"id" jsonschema:"required,minimum=1" jsonschema_description:"The record's id. Read it (get_entity) in this session first: a write to a record this session has not read, or that changed since, is refused, and the refusal shows the record as it is now (which counts as reading it)."`
-	Changes fieldValues `json:"changes" jsonschema:"required" jsonschema_description:"Fields to change, by API name: {\"title\": \"...\", \"phone\": \"555-0100\"}. Picklists take the label or the id, user-defined fields go by name under udfs, dates are ISO 8601 UTC, null clears a field. Every other field keeps its value."`
-	Confirm string      `json:"confirm,omitempty" jsonschema_description:"The token from a confirmation_required result, after the person agreed. Omit on the first call."`
-	DryRun  bool        `json:"dry_run,omitempty" jsonschema_description:"true: check everything and return the exact request, without sending it."`
+	Entity  string      `json:"entity" jsonschema:"required" jsonschema_description:"API name, e.g. Contacts, ConfigurationItems, Tasks."`
+	ID      int64       `json:"id" jsonschema:"required,minimum=1" jsonschema_description:"The record's id; read it (get_entity) first."`
+	Changes fieldValues `json:"changes" jsonschema:"required" jsonschema_description:"By API name: {\"title\": \"...\", \"phone\": \"555-0100\"}. Picklists by label or id, UDFs by name under udfs, dates ISO 8601 UTC, null clears. Other fields keep their values."`
+	Confirm string      `json:"confirm,omitempty" jsonschema_description:"Token from confirmation_required, once the person said yes."`
+	DryRun  bool        `json:"dry_run,omitempty" jsonschema_description:"Send nothing; return the exact requests."`
 }
 
-const updateEntityDescription = `Change named fields of one record of any entity the API lets you update (Contacts, ConfigurationItems, Tasks, ToDos, Opportunities...): a fresh read, then a PATCH carrying only the changed fields, or, for an entity the API updates only by PUT, one PUT of the whole fresh record with only these fields changed, so no other field moves. Picklist labels, user-defined fields by name and ISO 8601 dates are accepted; unknown and read-only fields are refused before anything is sent. Read the record (get_entity) in this session first. Every change needs the person's confirmation of the exact old and new values: asked directly when the client supports it, otherwise the first call returns confirmation_required with a token and nothing is written until the same call is repeated with confirm set to that token. Tickets have update_ticket; nothing is deleted by any tool. dry_run shows the exact request without sending it.`
+const updateEntityDescription = `Change named fields of one record of any entity the API can update (Contacts, ConfigurationItems, Tasks, ToDos...): a fresh read, then a PATCH of only those fields (where the API takes only PUT, the whole fresh record with only those changed). Unknown and read-only fields are refused before anything is sent. Every change needs the person's confirmation of the exact old and new values. Tickets: update_ticket. Nothing is deleted by any tool.`
 
 func updateEntityTool(deps Deps) Tool {
 	return newWriteTool(deps, definition{
-		name:        "update_entity",
-		title:       "Update fields of any entity's record",
-		description: updateEntityDescription,
-		input:       schema.Input[updateEntityInput](),
-		output:      schema.Output[writeOutput](),
-		writes:      genericWritable(func(c autotask.Capabilities) bool { return c.Patch || c.Put }),
-		destructive: true,
+		name:         "update_entity",
+		title:        "Update fields of any entity's record",
+		description:  updateEntityDescription,
+		input:        schema.Input[updateEntityInput](),
+		recordFields: []string{"entity", "record_id", "title"},
+		writes:       genericWritable(func(c autotask.Capabilities) bool { return c.Patch || c.Put }),
+		destructive:  true,
 	}, updateEntity)
 }
 

@@ -11,22 +11,22 @@ import (
 
 type updateTicketInput struct {
 	ticketRef
-	Changes fieldValues `json:"changes" jsonschema:"required" jsonschema_description:"Fields by API name: {\"priority\": \"High\", \"assignedResourceID\": \"Priya Patel (29682887)\", \"udfs\": {\"Root Cause\": \"Disk full\"}}. Picklists take the label or id, references the id or \"Name (id)\"; null clears."`
-	Confirm string      `json:"confirm,omitempty" jsonschema_description:"When the person could not be asked directly: the token of the confirmation_required result, once they said yes."`
-	DryRun  bool        `json:"dry_run,omitempty" jsonschema_description:"Check everything; return the exact requests, send nothing."`
+	Changes fieldValues `json:"changes" jsonschema:"required" jsonschema_description:"Fields by API name: {\"priority\": \"High\", \"assignedResourceID\": \"Priya Patel (29682887)\", \"udfs\": {\"Root Cause\": \"Disk full\"}}. Picklists take the label or id, references the id or \"Name (id)\"; dates ISO 8601 UTC; null clears."`
+	Confirm string      `json:"confirm,omitempty" jsonschema_description:"Token from confirmation_required, once the person said yes."`
+	DryRun  bool        `json:"dry_run,omitempty" jsonschema_description:"Send nothing; return the exact requests."`
 }
 
 const updateTicketDescription = `Change named fields of a ticket: fresh read, then one PUT of the whole ticket with only these changed. status, companyID, the changeApproval fields and co-managed visibility need the person's confirmation (asked directly, or see confirm). resolve_ticket resolves.`
 
 func updateTicketTool(deps Deps) Tool {
 	return newWriteTool(deps, definition{
-		name:        "update_ticket",
-		title:       "Update ticket fields",
-		description: updateTicketDescription,
-		input:       schema.Input[updateTicketInput](),
-		output:      schema.Output[writeOutput](),
-		writes:      []string{"Tickets"},
-		destructive: true,
+		name:         "update_ticket",
+		title:        "Update ticket fields",
+		description:  updateTicketDescription,
+		input:        schema.Input[updateTicketInput](),
+		recordFields: []string{"ticket_id", "ticket_number", "title"},
+		writes:       []string{"Tickets"},
+		destructive:  true,
 	}, updateTicket)
 }
 

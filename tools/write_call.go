@@ -48,6 +48,7 @@ type writeEnd struct {
 // newWriteTool ties a write tool's definition to its handler, inside a writeRun.
 func newWriteTool[In writeInput](deps Deps, d definition, h writeHandler[In]) Tool {
 	d.write = true
+	d.output = writeOutputSchema(d.recordFields...)
 	return buildTool(deps, d, func(ctx context.Context, _ mcp.CallToolRequest, in In) (*mcp.CallToolResult, error) {
 		end := runWrite(ctx, deps, d, in, h)
 		return end.res, end.err
@@ -65,7 +66,7 @@ var errWritePanicked = errors.New("internal error: the write tool stopped unexpe
 // the tool's own logic.
 func runWrite[In writeInput](ctx context.Context, deps Deps, d definition, in In, h writeHandler[In]) (end writeEnd) {
 	t, err := in.target()
-	r := newWriteRun(ctx, deps, d.name, t.entity, t.id)
+	r := newWriteRun(ctx, deps, d, t.entity, t.id)
 	r.w.Writes = slices.DeleteFunc(slices.Clone(d.writes), func(e string) bool { return strings.EqualFold(e, t.entity) })
 	if s, ok := any(in).(scopedWriteInput); ok {
 		r.w.Writes = s.writes(t.entity)

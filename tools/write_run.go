@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/guard"
@@ -18,8 +19,10 @@ type writeRun struct {
 	fresh autotask.Record // the record as read just before writing; nil on create
 	md    *autotask.Metadata
 	out   writeOutput
-	log   *slog.Logger
-	hint  string // added to a failure's text: what to do about this tool's particular failure
+	// recordFields are the tool's names for the record (writeOutputSchema): the result uses no other.
+	recordFields []string
+	log          *slog.Logger
+	hint         string // added to a failure's text: what to do about this tool's particular failure
 	// readBack is what a read-back after a lost answer showed, for the failure's text.
 	readBack string
 	// seen is the record a guard refusal showed the assistant (write_refusal.go).
@@ -31,15 +34,16 @@ type writeRun struct {
 	ended           bool // finish or fail has run: the audit line is written
 }
 
-func newWriteRun(ctx context.Context, deps Deps, tool, entity string, id int64) *writeRun {
+func newWriteRun(ctx context.Context, deps Deps, d definition, entity string, id int64) *writeRun {
 	logger := deps.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	r := &writeRun{
-		deps: deps,
-		w:    guard.Write{Session: SessionID(ctx), Tool: tool, Entity: entity, ID: id},
-		log:  logger,
+		deps:         deps,
+		recordFields: d.recordFields,
+		w:            guard.Write{Session: SessionID(ctx), Tool: d.name, Entity: entity, ID: id},
+		log:          logger,
 	}
 	r.setID(id)
 	return r
@@ -49,10 +53,10 @@ func newWriteRun(ctx context.Context, deps Deps, tool, entity string, id int64) 
 // the create).
 func (r *writeRun) setID(id int64) {
 	r.w.ID = id
-	switch r.w.Entity {
-	case "Tickets":
+	switch {
+	case r.w.Entity == "Tickets" && slices.Contains(r.recordFields, "ticket_id"):
 		r.out.TicketID = id
-	case "Tasks":
+	case r.w.Entity == "Tasks" && slices.Contains(r.recordFields, "task_id"):
 		r.out.TaskID = id
 	}
 }

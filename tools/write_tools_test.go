@@ -30,13 +30,12 @@ func TestWriteToolDefinitions(t *testing.T) {
 			tl, found := byName[name]
 			require.True(t, found, "%s is listed", name)
 			assert.NotEmpty(t, tl.Description)
-			assert.NotEmpty(t, tl.Annotations.Title)
-			require.NotNil(t, tl.Annotations.ReadOnlyHint)
-			assert.False(t, *tl.Annotations.ReadOnlyHint)
-			require.NotNil(t, tl.Annotations.IdempotentHint)
-			assert.False(t, *tl.Annotations.IdempotentHint, "a write repeated is another write")
-			require.NotNil(t, tl.Annotations.DestructiveHint)
-			assert.Equal(t, want, *tl.Annotations.DestructiveHint)
+			assert.NotEmpty(t, tl.Title)
+			// An absent hint means the protocol's default (read-only false, idempotent false,
+			// destructive true), and tools/list leaves defaults out.
+			assert.False(t, hintOr(tl.Annotations.ReadOnlyHint, false))
+			assert.False(t, hintOr(tl.Annotations.IdempotentHint, false), "a write repeated is another write")
+			assert.Equal(t, want, hintOr(tl.Annotations.DestructiveHint, true))
 
 			in := schemaOf(t, tl.RawInputSchema, tl.InputSchema)
 			assert.Equal(t, false, in["additionalProperties"])
@@ -50,6 +49,14 @@ func TestWriteToolDefinitions(t *testing.T) {
 			assert.NotContains(t, string(raw), "$ref")
 		})
 	}
+}
+
+// hintOr is a tool annotation's hint as a client reads it: its value, or the protocol's default.
+func hintOr(hint *bool, def bool) bool {
+	if hint == nil {
+		return def
+	}
+	return *hint
 }
 
 func TestAddTicketNote(t *testing.T) {

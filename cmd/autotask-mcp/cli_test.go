@@ -20,6 +20,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/autotask-mcp/autotask-mcp/tools"
+
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 )
@@ -227,23 +229,27 @@ func TestToolSchemas(t *testing.T) {
 	stdout, stderr, code := runBinary(t, testEnv(t), "", "tools")
 	require.Equal(t, 0, code, stderr)
 
-	var tools []struct {
+	var listed []struct {
 		Name         string         `json:"name"`
 		Description  string         `json:"description"`
 		InputSchema  map[string]any `json:"inputSchema"`
 		OutputSchema map[string]any `json:"outputSchema"`
-		Annotations  map[string]any `json:"annotations"`
+		Title        string         `json:"title"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(stdout), &tools))
-	require.NotEmpty(t, tools)
-	for _, tool := range tools {
+	require.NoError(t, json.Unmarshal([]byte(stdout), &listed))
+	require.NotEmpty(t, listed)
+	for _, tool := range listed {
 		t.Run(tool.Name, func(t *testing.T) {
 			assert.NotEmpty(t, tool.Description)
-			assert.NotEmpty(t, tool.Annotations["title"], "annotations.title")
+			assert.NotEmpty(t, tool.Title, "title")
 			for kind, schema := range map[string]map[string]any{"input": tool.InputSchema, "output": tool.OutputSchema} {
 				require.NotNil(t, schema, "%s schema", kind)
 				assert.Equal(t, "object", schema["type"], "%s schema type", kind)
-				checkSchema(t, kind, schema, schema, 0)
+				described := ""
+				if kind == "output" {
+					described = tools.Instructions
+				}
+				checkSchema(t, kind, schema, schema, 0, described)
 			}
 		})
 	}
@@ -251,10 +257,13 @@ func TestToolSchemas(t *testing.T) {
 
 // checkSchema requires every $ref to resolve, and a description on every property
 // down to maxDescribedDepth levels of nesting (an input property, the fields of its
-// items); deeper levels repeat a described shape, such as nested filter groups.
+// items); deeper levels repeat a described shape, such as nested filter groups. A
+// result property that every write tool shares is described once, in the server's
+// instructions (described), rather than in every tool's schema: there it must be
+// named as a word.
 const maxDescribedDepth = 2
 
-func checkSchema(t *testing.T, path string, root, node map[string]any, depth int) {
+func checkSchema(t *testing.T, path string, root, node map[string]any, depth int, described string) {
 	if ref, ok := node["$ref"].(string); ok {
 		name, found := strings.CutPrefix(ref, "#/$defs/")
 		defs, _ := root["$defs"].(map[string]any)
@@ -266,21 +275,22 @@ func checkSchema(t *testing.T, path string, root, node map[string]any, depth int
 			_, hasRef := prop["$ref"]
 			desc, _ := prop["description"].(string)
 			if depth < maxDescribedDepth {
-				assert.True(t, hasRef || strings.TrimSpace(desc) != "", "%s.%s has no description", path, name)
+				elsewhere := depth == 0 && regexp.MustCompile(`\b`+regexp.QuoteMeta(name)+`\b`).MatchString(described)
+				assert.True(t, hasRef || strings.TrimSpace(desc) != "" || elsewhere, "%s.%s has no description", path, name)
 			}
-			checkSchema(t, path+"."+name, root, prop, depth+1)
+			checkSchema(t, path+"."+name, root, prop, depth+1, "")
 		}
 	}
 	for _, key := range []string{"items", "additionalProperties"} {
 		if child, ok := node[key].(map[string]any); ok {
-			checkSchema(t, path+"."+key, root, child, depth)
+			checkSchema(t, path+"."+key, root, child, depth, described)
 		}
 	}
 	for _, key := range []string{"anyOf", "oneOf", "allOf"} {
 		if list, ok := node[key].([]any); ok {
 			for _, c := range list {
 				if child, ok := c.(map[string]any); ok {
-					checkSchema(t, path+"."+key, root, child, depth)
+					checkSchema(t, path+"."+key, root, child, depth, described)
 				}
 			}
 		}
@@ -288,7 +298,7 @@ func checkSchema(t *testing.T, path string, root, node map[string]any, depth int
 	if defs, ok := node["$defs"].(map[string]any); ok {
 		for name, d := range defs {
 			if def, ok := d.(map[string]any); ok {
-				checkSchema(t, path+".$defs."+name, root, def, 0)
+				checkSchema(t, path+".$defs."+name, root, def, 0, "")
 			}
 		}
 	}

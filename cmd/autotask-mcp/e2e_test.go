@@ -118,7 +118,9 @@ func listTools(t *testing.T, c *client.Client) map[string]mcp.Tool {
 			for _, name := range tool.InputSchema.Required {
 				assert.Contains(t, tool.InputSchema.Properties, name, "required input %s", name)
 			}
-			assert.NotNil(t, tool.Annotations.ReadOnlyHint, "readOnlyHint")
+			// readOnlyHint is given for the read tools; absent, it means false (a write).
+			readOnly := tool.Annotations.ReadOnlyHint != nil && *tool.Annotations.ReadOnlyHint
+			assert.Equal(t, slices.Contains(readTools, tool.Name), readOnly, "readOnlyHint")
 		})
 	}
 	for _, name := range readTools {

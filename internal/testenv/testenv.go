@@ -164,6 +164,7 @@ func CallOn(t testing.TB, mc *client.Client, name string, args any, meta *mcp.Me
 	if err != nil {
 		t.Fatalf("%s: protocol error (a bad call must be a tool result): %v", name, err)
 	}
+	requireDeclaredProperties(t, mc, name, res)
 	return res
 }
 
