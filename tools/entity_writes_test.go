@@ -352,52 +352,6 @@ func TestEntityWritesRefusedBeforeAnyRequest(t *testing.T) {
 	}
 }
 
-// TestEntityWriteCost pins the API requests each create and update costs. The first call (which
-// returns the confirmation token) is cold: the entity's metadata (entityInformation, its fields, its
-// UDFs when it has them) is fetched and cached then. The confirmed call is warm.
-//   - create at the entity's own URL: POST, GET of the new record (its version, for the next write);
-//   - create under a parent: GET of the parent (the guard's check), POST, GET of the parent again
-//     (the version the session now knows), GET of the new record;
-//   - update: GET (the guard's check), PATCH, GET (the version the session now knows).
-func TestEntityWriteCost(t *testing.T) {
-	for _, c := range entityCases {
-		t.Run(c.entity, func(t *testing.T) {
-			env := writeEnv(t, nil, guard.Options{})
-			f := seedIDs(env.Sandbox)
-			var res map[string]any
-			cost := func(tool string, a map[string]any) int {
-				before := env.Sandbox.Stats().Requests
-				res = ok(t, env.Call(t, tool, a))
-				return env.Sandbox.Stats().Requests - before
-			}
-			if c.parent != "" {
-				ok(t, env.Call(t, "get_entity", args("entity", c.parent, "id", c.parentID(f))))
-			}
-			a := c.createArgs(f, "")
-			cold := cost("create_entity", a)
-			a["confirm"] = res["confirmation"].(map[string]any)["token"]
-			warm := cost("create_entity", a)
-			id := asInt(t, res["record_id"])
-			// Cold: the metadata (entityInformation and fields, and the UDFs when the entity has
-			// them), and the parent's GET.
-			parentGets, wantWarm := 0, 2 // POST, GET
-			if c.parent != "" {
-				parentGets, wantWarm = 1, 4 // parent GET, POST, parent GET, GET
-			}
-			assert.Contains(t, []int{2 + parentGets, 3 + parentGets}, cold, "create %s, cold (token call)", c.entity)
-			assert.Equal(t, wantWarm, warm, "create %s, warm (confirmed call)", c.entity)
-
-			upd := args("entity", c.stored, "id", id, "changes", c.change)
-			first := cost("update_entity", upd)
-			upd["confirm"] = res["confirmation"].(map[string]any)["token"]
-			applied := cost("update_entity", upd)
-			assert.Equal(t, 1, first, "update %s, token call: GET", c.entity)
-			assert.Equal(t, 3, applied, "update %s, confirmed call: GET, PATCH, GET", c.entity)
-			t.Logf("%s: create cold %d + warm %d, update %d + %d requests", c.entity, cold, warm, first, applied)
-		})
-	}
-}
-
 // assertOnlyChanged compares the whole record before and after an update: the changed fields hold
 // their new values, the API's own stamps may move, and nothing else did.
 func assertOnlyChanged(t *testing.T, before, after, change map[string]any) {
