@@ -126,3 +126,40 @@ func merged(m map[string]any, k string, v any) map[string]any {
 	out[k] = v
 	return out
 }
+
+// TestPutOnlyOption: an entity the tenant updates only by PUT answers PATCH with a 405 that offers
+// PUT, at its own URL and through its parent's route; PUT still changes it, and other entities keep
+// PATCH.
+func TestPutOnlyOption(t *testing.T) {
+	tn := newTenant(t, sandbox.Options{PutOnly: []string{"configurationitems", "Tasks"}})
+	ci := tn.s.IDs("ConfigurationItems")[0]
+	task := tn.s.IDs("Tasks")[0]
+	rec, _ := tn.s.Record("Tasks", task)
+	project := rec["projectID"].(int64)
+
+	for _, path := range []string{api + "ConfigurationItems", api + "Projects/" + itoa(project) + "/Tasks"} {
+		id := ci
+		if strings.Contains(path, "Tasks") {
+			id = task
+		}
+		r := tn.do(t, http.MethodPatch, path, fmt.Sprintf(`{"id":%d,"description":"patched"}`, id), nil)
+		assert.Equal(t, http.StatusMethodNotAllowed, r.status, "PATCH %s: %s", path, r.raw)
+		assert.Contains(t, r.header.Get("Allow"), http.MethodPut, path)
+		assert.NotContains(t, r.header.Get("Allow"), http.MethodPatch, path)
+	}
+	before, _ := tn.s.Record("ConfigurationItems", ci)
+	assert.Equal(t, before, mustRecord(t, tn.s, "ConfigurationItems", itoa(ci)), "the refused PATCH changed nothing")
+
+	whole := maps.Clone(before)
+	whole["serialNumber"] = "SN-PUT"
+	delete(whole, "userDefinedFields")
+	raw, err := json.Marshal(whole)
+	require.NoError(t, err)
+	r := tn.do(t, http.MethodPut, api+"ConfigurationItems", string(raw), nil)
+	require.Equal(t, http.StatusOK, r.status, "%s", r.raw)
+	assert.Equal(t, "SN-PUT", mustRecord(t, tn.s, "ConfigurationItems", itoa(ci))["serialNumber"])
+
+	company := tn.s.IDs("Companies")[1]
+	r = tn.do(t, http.MethodPatch, api+"Companies", fmt.Sprintf(`{"id":%d,"phone":"555-0101"}`, company), nil)
+	assert.Equal(t, http.StatusOK, r.status, "other entities keep PATCH: %s", r.raw)
+}
