@@ -26,6 +26,8 @@ type Client struct {
 	// lookups keeps the acting resource, its roles and the tenant's roles and work types.
 	lookups *expiring.Cache[string, any]
 	names   nameState
+	// patchRefused holds the entities this tenant answered a PATCH on with 405 (see PatchRefused).
+	patchRefused sync.Map
 
 	lastThresholdCheck atomic.Int64 // unix nanos of the last ThresholdInformation poll started
 

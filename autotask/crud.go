@@ -3,7 +3,9 @@ package autotask
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -182,7 +184,25 @@ func (c *Client) Patch(ctx context.Context, entity string, body Record) (int64, 
 	if e, err := LookupEntity(entity); err == nil && e.Name == "Tickets" {
 		return 0, fmt.Errorf("patch Tickets: %w: tickets are changed only by a PUT of the fresh ticket (UpdateTicket)", ErrNotSupported)
 	}
-	return c.replace(ctx, "PATCH", "patch", entity, body, func(c Capabilities) bool { return c.Patch })
+	id, err := c.replace(ctx, "PATCH", "patch", entity, body, func(c Capabilities) bool { return c.Patch })
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusMethodNotAllowed {
+		if e, lerr := LookupEntity(entity); lerr == nil {
+			c.patchRefused.Store(e.Name, true)
+		}
+	}
+	return id, err
+}
+
+// PatchRefused says whether this tenant answered a PATCH on entity with 405 Method Not Allowed:
+// it updates the entity only by PUT, whatever the spec offers, and a 405 applied nothing.
+func (c *Client) PatchRefused(entity string) bool {
+	e, err := LookupEntity(entity)
+	if err != nil {
+		return false
+	}
+	_, refused := c.patchRefused.Load(e.Name)
+	return refused
 }
 
 func (c *Client) replace(ctx context.Context, method, op, entity string, body Record, allowed func(Capabilities) bool) (int64, error) {

@@ -26,10 +26,13 @@ type entityCase struct {
 	fields   func(f seeded) map[string]any
 	change   map[string]any
 	conflict map[string]any // a concurrent change made directly on the sandbox
+	required string         // a required field of fields with no tenant default
+	readOnly map[string]any // a read-only field of the entity, with a value to try to write
+	udfs     bool           // the entity has user-defined fields (one more metadata request)
 }
 
 // seeded are ids of the sandbox's seed that the cases refer to.
-type seeded struct{ company, resource, project, contract int64 }
+type seeded struct{ company, resource, project, contract, task, ticket, quote int64 }
 
 func seedIDs(sb *sandbox.Sandbox) seeded {
 	first := func(entity string) int64 {
@@ -40,12 +43,18 @@ func seedIDs(sb *sandbox.Sandbox) seeded {
 		}
 		return 0
 	}
-	return seeded{company: first("Companies"), resource: first("Resources"), project: first("Projects"), contract: first("Contracts")}
+	return seeded{company: first("Companies"), resource: first("Resources"), project: first("Projects"), contract: first("Contracts"),
+		task: first("Tasks"), ticket: first("Tickets"), quote: first("Quotes")}
 }
 
 func (c entityCase) parentID(f seeded) int64 {
-	return map[string]int64{"": 0, "Companies": f.company, "Projects": f.project, "Contracts": f.contract}[c.parent]
+	return map[string]int64{"": 0, "Companies": f.company, "Projects": f.project, "Contracts": f.contract,
+		"Tasks": f.task, "Tickets": f.ticket, "Quotes": f.quote}[c.parent]
 }
+
+// parentRefField is the field by which a record names the parent it is written under.
+var parentRefField = map[string]string{"Companies": "companyID", "Projects": "projectID", "Contracts": "contractID",
+	"Tasks": "taskID", "Tickets": "ticketID", "Quotes": "quoteID"}
 
 const (
 	day1 = "2026-12-01T09:00:00Z"
@@ -53,52 +62,122 @@ const (
 )
 
 var entityCases = []entityCase{
-	{entity: "Contacts", stored: "Contacts", parent: "Companies",
+	{entity: "Companies", stored: "Companies", udfs: true,
+		fields: func(f seeded) map[string]any {
+			return map[string]any{"companyName": "Fabrikam Labs", "companyType": "Prospect", "phone": "555-0142", "ownerResourceID": f.resource}
+		},
+		change: map[string]any{"phone": "555-0143"}, conflict: map[string]any{"address1": "1 Changed Street"},
+		required: "companyName", readOnly: map[string]any{"surveyCompanyRating": 5}},
+	{entity: "Contacts", stored: "Contacts", parent: "Companies", udfs: true,
 		fields: func(seeded) map[string]any {
 			return map[string]any{"firstName": "Ada", "lastName": "Lovelace", "isActive": 1}
 		},
-		change: map[string]any{"title": "CTO"}, conflict: map[string]any{"mobilePhone": "555-0199"}},
+		change: map[string]any{"title": "CTO"}, conflict: map[string]any{"mobilePhone": "555-0199"},
+		required: "lastName", readOnly: map[string]any{"apiVendorID": 1}},
 	{entity: "CompanyNotes", stored: "CompanyNotes", parent: "Companies",
 		fields: func(f seeded) map[string]any {
 			return map[string]any{"assignedResourceID": f.resource, "startDateTime": day1, "endDateTime": day2}
 		},
-		change: map[string]any{"note": "Called back, fixed."}, conflict: map[string]any{"name": "Changed elsewhere"}},
-	{entity: "ConfigurationItems", stored: "ConfigurationItems",
+		change: map[string]any{"note": "Called back, fixed."}, conflict: map[string]any{"name": "Changed elsewhere"},
+		required: "assignedResourceID", readOnly: map[string]any{"completedDateTime": day2}},
+	{entity: "ConfigurationItems", stored: "ConfigurationItems", udfs: true,
 		fields: func(f seeded) map[string]any {
 			return map[string]any{"companyID": f.company, "configurationItemType": "Workstation", "isActive": true, "referenceTitle": "WS-0042"}
 		},
-		change: map[string]any{"referenceTitle": "WS-0043"}, conflict: map[string]any{"serialNumber": "SN-CHANGED"}},
-	{entity: "Tasks", stored: "Tasks", parent: "Projects",
+		change: map[string]any{"referenceTitle": "WS-0043"}, conflict: map[string]any{"serialNumber": "SN-CHANGED"},
+		required: "referenceTitle", readOnly: map[string]any{"apiVendorID": 1}},
+	{entity: "Projects", stored: "Projects", udfs: true,
+		fields: func(f seeded) map[string]any {
+			return map[string]any{"projectName": "Office move", "companyID": f.company, "status": "New", "projectType": "Client",
+				"startDateTime": day1, "endDateTime": "2027-01-29T17:00:00Z"}
+		},
+		change: map[string]any{"description": "Two floors, 40 seats."}, conflict: map[string]any{"projectName": "Changed elsewhere"},
+		required: "startDateTime", readOnly: map[string]any{"actualHours": 12}},
+	{entity: "Tasks", stored: "Tasks", parent: "Projects", udfs: true,
 		fields: func(seeded) map[string]any {
 			return map[string]any{"title": "Migrate mailboxes", "status": "New", "taskType": "Fixed Work"}
 		},
-		change: map[string]any{"title": "Migrate mailboxes (phase 2)"}, conflict: map[string]any{"description": "Changed elsewhere"}},
+		change: map[string]any{"title": "Migrate mailboxes (phase 2)"}, conflict: map[string]any{"description": "Changed elsewhere"},
+		required: "title", readOnly: map[string]any{"taskNumber": "TK1"}},
+	{entity: "TaskNotes", stored: "TaskNotes", parent: "Tasks",
+		fields: func(seeded) map[string]any {
+			return map[string]any{"title": "Cut-over", "description": "Mailboxes move Saturday.", "noteType": "Task Detail", "publish": "Internal Only"}
+		},
+		change: map[string]any{"description": "Mailboxes move Sunday."}, conflict: map[string]any{"title": "Changed elsewhere"},
+		required: "description", readOnly: map[string]any{"createdByContactID": 1}},
+	{entity: "TicketChecklistItems", stored: "TicketChecklistItems", parent: "Tickets",
+		fields: func(seeded) map[string]any {
+			return map[string]any{"itemName": "Back up the old disk", "isCompleted": false}
+		},
+		change: map[string]any{"itemName": "Back up the old disk twice"}, conflict: map[string]any{"isImportant": true},
+		required: "itemName", readOnly: map[string]any{"completedDateTime": day2}},
 	{entity: "ToDos", stored: "CompanyToDos", parent: "Companies",
 		fields: func(f seeded) map[string]any {
 			return map[string]any{"assignedToResourceID": f.resource, "startDateTime": day1, "endDateTime": day2}
 		},
-		change: map[string]any{"activityDescription": "Bring the new laptop"}, conflict: map[string]any{"endDateTime": "2026-12-02T10:00:00Z"}},
+		change: map[string]any{"activityDescription": "Bring the new laptop"}, conflict: map[string]any{"endDateTime": "2026-12-02T10:00:00Z"},
+		required: "assignedToResourceID", readOnly: map[string]any{"completedDate": day2}},
 	{entity: "ProjectNotes", stored: "ProjectNotes", parent: "Projects",
 		fields: func(seeded) map[string]any {
 			return map[string]any{"title": "Kick-off", "description": "Scope agreed."}
 		},
-		change: map[string]any{"description": "Scope agreed; budget pending."}, conflict: map[string]any{"title": "Changed elsewhere"}},
-	{entity: "Opportunities", stored: "Opportunities",
+		change: map[string]any{"description": "Scope agreed; budget pending."}, conflict: map[string]any{"title": "Changed elsewhere"},
+		required: "title", readOnly: map[string]any{"createdByContactID": 1}},
+	{entity: "Opportunities", stored: "Opportunities", udfs: true,
 		fields: func(f seeded) map[string]any {
 			return map[string]any{"title": "Firewall refresh", "companyID": f.company, "ownerResourceID": f.resource,
 				"projectedCloseDate": "2027-01-15T00:00:00Z", "probability": 40, "amount": 12000, "cost": 8000, "useQuoteTotals": false}
 		},
-		change: map[string]any{"probability": 60}, conflict: map[string]any{"title": "Changed elsewhere"}},
+		change: map[string]any{"probability": 60}, conflict: map[string]any{"title": "Changed elsewhere"},
+		required: "amount", readOnly: map[string]any{"totalAmountMonths": 12}},
+	{entity: "Quotes", stored: "Quotes",
+		fields: func(f seeded) map[string]any {
+			return map[string]any{"name": "Firewall refresh", "companyID": f.company, "effectiveDate": day1, "expirationDate": "2026-12-31T00:00:00Z"}
+		},
+		change: map[string]any{"description": "Two firewalls, three years of support."}, conflict: map[string]any{"comment": "Changed elsewhere"},
+		required: "expirationDate", readOnly: map[string]any{"quoteNumber": "Q9999"}},
+	{entity: "QuoteItems", stored: "QuoteItems", parent: "Quotes",
+		fields: func(seeded) map[string]any {
+			return map[string]any{"quoteItemType": "Labor", "quantity": 8, "isOptional": false, "unitDiscount": 0, "lineDiscount": 0, "percentageDiscount": 0}
+		},
+		change: map[string]any{"quantity": 10}, conflict: map[string]any{"description": "Changed elsewhere"},
+		required: "quantity", readOnly: map[string]any{"markupRate": 0.2}},
 	{entity: "Appointments", stored: "Appointments",
 		fields: func(f seeded) map[string]any {
 			return map[string]any{"title": "On-site visit", "resourceID": f.resource, "startDateTime": day1, "endDateTime": day2}
 		},
-		change: map[string]any{"title": "On-site visit (moved)"}, conflict: map[string]any{"description": "Changed elsewhere"}},
+		change: map[string]any{"title": "On-site visit (moved)"}, conflict: map[string]any{"description": "Changed elsewhere"},
+		required: "resourceID", readOnly: map[string]any{"createDateTime": day1}},
+	{entity: "ServiceCalls", stored: "ServiceCalls",
+		fields: func(f seeded) map[string]any {
+			return map[string]any{"companyID": f.company, "startDateTime": day1, "endDateTime": day2}
+		},
+		change: map[string]any{"description": "Replace the switch in the server room."}, conflict: map[string]any{"isComplete": 1},
+		required: "endDateTime", readOnly: map[string]any{"canceledDateTime": day2}},
+	{entity: "ExpenseReports", stored: "ExpenseReports",
+		fields: func(f seeded) map[string]any {
+			return map[string]any{"name": "Site visit, Tacoma", "submitterID": f.resource, "weekEnding": "2026-12-05T00:00:00Z"}
+		},
+		change: map[string]any{"name": "Site visits, Tacoma and Everett"}, conflict: map[string]any{"departmentNumber": "D-7"},
+		required: "submitterID", readOnly: map[string]any{"amountDue": 80}},
 	{entity: "ContractNotes", stored: "ContractNotes", parent: "Contracts",
 		fields: func(seeded) map[string]any {
 			return map[string]any{"title": "Renewal", "description": "Renews in January."}
 		},
-		change: map[string]any{"title": "Renewal agreed"}, conflict: map[string]any{"description": "Changed elsewhere"}},
+		change: map[string]any{"title": "Renewal agreed"}, conflict: map[string]any{"description": "Changed elsewhere"},
+		required: "description", readOnly: map[string]any{"createDateTime": day1}},
+}
+
+// caseOf is the table's row for an entity.
+func caseOf(t *testing.T, entity string) entityCase {
+	t.Helper()
+	for _, c := range entityCases {
+		if c.entity == entity {
+			return c
+		}
+	}
+	t.Fatalf("no entity case %s", entity)
+	return entityCase{}
 }
 
 // createArgs is the create_entity call of a case, confirmed with token when one is given.
@@ -164,7 +243,7 @@ func TestEntityWritesCreateAndUpdate(t *testing.T) {
 			assert.Equal(t, "PATCH", sent["method"])
 			for k := range sent["body"].(map[string]any) {
 				_, changed := c.change[k]
-				assert.True(t, changed || k == "id" || k == map[string]string{"Companies": "companyID", "Projects": "projectID", "Contracts": "contractID"}[c.parent],
+				assert.True(t, changed || k == "id" || k == parentRefField[c.parent],
 					"the PATCH carries %s, which the update did not name", k)
 			}
 			tok := tokenOf(t, env.Call(t, "update_entity", upd))
@@ -224,7 +303,7 @@ func TestEntityWritesElicitation(t *testing.T) {
 			e := &elicitor{action: action}
 			env := writeEnv(t, e, guard.Options{})
 			f := seedIDs(env.Sandbox)
-			c := entityCases[0]
+			c := caseOf(t, "Contacts")
 			ok(t, env.Call(t, "get_entity", args("entity", "Companies", "id", f.company)))
 			before := env.Sandbox.Count("Contacts")
 			out := ok(t, env.Call(t, "create_entity", c.createArgs(f, "")))
@@ -244,7 +323,7 @@ func TestEntityWritesElicitation(t *testing.T) {
 func TestEntityWritesRefusedBeforeAnyRequest(t *testing.T) {
 	env := writeEnv(t, nil, guard.Options{})
 	f := seedIDs(env.Sandbox)
-	ci := entityCases[2]
+	ci := caseOf(t, "ConfigurationItems")
 	cases := []struct {
 		name      string
 		tool      string
@@ -269,52 +348,6 @@ func TestEntityWritesRefusedBeforeAnyRequest(t *testing.T) {
 			requests := env.Sandbox.Stats().Requests
 			failed(t, env.Call(t, tc.tool, tc.args), tc.fragments...)
 			assert.Equal(t, requests, env.Sandbox.Stats().Requests, "refused before any request")
-		})
-	}
-}
-
-// TestEntityWriteCost pins the API requests each create and update costs. The first call (which
-// returns the confirmation token) is cold: the entity's metadata (entityInformation, its fields, its
-// UDFs when it has them) is fetched and cached then. The confirmed call is warm.
-//   - create at the entity's own URL: POST, GET of the new record (its version, for the next write);
-//   - create under a parent: GET of the parent (the guard's check), POST, GET of the parent again
-//     (the version the session now knows), GET of the new record;
-//   - update: GET (the guard's check), PATCH, GET (the version the session now knows).
-func TestEntityWriteCost(t *testing.T) {
-	for _, c := range entityCases {
-		t.Run(c.entity, func(t *testing.T) {
-			env := writeEnv(t, nil, guard.Options{})
-			f := seedIDs(env.Sandbox)
-			var res map[string]any
-			cost := func(tool string, a map[string]any) int {
-				before := env.Sandbox.Stats().Requests
-				res = ok(t, env.Call(t, tool, a))
-				return env.Sandbox.Stats().Requests - before
-			}
-			if c.parent != "" {
-				ok(t, env.Call(t, "get_entity", args("entity", c.parent, "id", c.parentID(f))))
-			}
-			a := c.createArgs(f, "")
-			cold := cost("create_entity", a)
-			a["confirm"] = res["confirmation"].(map[string]any)["token"]
-			warm := cost("create_entity", a)
-			id := asInt(t, res["record_id"])
-			// Cold: the metadata (entityInformation and fields, and the UDFs when the entity has
-			// them), and the parent's GET.
-			parentGets, wantWarm := 0, 2 // POST, GET
-			if c.parent != "" {
-				parentGets, wantWarm = 1, 4 // parent GET, POST, parent GET, GET
-			}
-			assert.Contains(t, []int{2 + parentGets, 3 + parentGets}, cold, "create %s, cold (token call)", c.entity)
-			assert.Equal(t, wantWarm, warm, "create %s, warm (confirmed call)", c.entity)
-
-			upd := args("entity", c.stored, "id", id, "changes", c.change)
-			first := cost("update_entity", upd)
-			upd["confirm"] = res["confirmation"].(map[string]any)["token"]
-			applied := cost("update_entity", upd)
-			assert.Equal(t, 1, first, "update %s, token call: GET", c.entity)
-			assert.Equal(t, 3, applied, "update %s, confirmed call: GET, PATCH, GET", c.entity)
-			t.Logf("%s: create cold %d + warm %d, update %d + %d requests", c.entity, cold, warm, first, applied)
 		})
 	}
 }
@@ -385,7 +418,7 @@ func num(v any) any {
 func TestEntityWritesCheckReferenceNames(t *testing.T) {
 	env := writeEnv(t, nil, guard.Options{})
 	f := seedIDs(env.Sandbox)
-	ci := entityCases[2]
+	ci := caseOf(t, "ConfigurationItems")
 	id, _ := createThroughTool(t, env, ci, f)
 	company, found := env.Sandbox.Record("Companies", f.company)
 	require.True(t, found)

@@ -11,6 +11,8 @@
 //     /fields and /userDefinedFields. The capability table decides which methods exist: a
 //     method a path lacks is a 405 (PATCH /Tickets/{id}), a path with no methods a 404
 //     (POST /TicketNotes; notes are created through POST /Tickets/{id}/Notes).
+//     Options.PutOnly takes PATCH away from named entities, to simulate an entity updated
+//     only by PUT, which the spec itself does not have.
 //   - Paths, JSON property names and filter field names match in any case; answers use the
 //     canonical camelCase names. Envelopes: {items, pageDetails}, {item} ({"item": null} for
 //     a missing id), {queryCount}, {itemId}, and {errors: [...]} mostly with a 500.

@@ -126,5 +126,12 @@ var (
 	// Project notes.
 	projectNoteType = pl(1, "*Task Summary", 2, "Task Detail", 3, "Project Summary")
 
+	// Quote lines: what the line sells.
+	quoteItemType = pl(1, "Product", 2, "Cost", 3, "Labor", 4, "Expense", 6, "Shipping", 11, "Service", 12, "Service Bundle")
+	// Service calls: scheduled, done or called off.
+	serviceCallStatus = pl(1, "*New", 2, "Complete", 3, "Canceled")
+	// Expense reports move through approval and payment; the API sets the status.
+	expenseReportStatus = pl(1, "!In Progress", 2, "!Awaiting Approval", 3, "!Payment Due", 4, "!Paid", 5, "!Rejected")
+
 	timeEntryType = pl(2, "!Ticket", 6, "!Task", 11, "!Regular")
 )

@@ -123,12 +123,23 @@ func (s *Sandbox) resolve(method string, segs []string) route {
 	return rt
 }
 
+// offered are the capabilities the tenant serves for an entity: the spec's, without PATCH on an
+// entity Options.PutOnly names.
+func (s *Sandbox) offered(entity string, caps capabilities) capabilities {
+	for _, name := range s.opts.PutOnly {
+		if strings.EqualFold(name, entity) {
+			caps.patch = false
+		}
+	}
+	return caps
+}
+
 // isTopLevel is false for entities that exist only below a parent route.
 func isTopLevel(e *entityRoute) bool { return e.caps != capabilities{} }
 
 func (s *Sandbox) entityHandlers(rt *route, rest []string) handlers {
 	e := rt.entity
-	caps := e.caps
+	caps := s.offered(e.name, e.caps)
 	hs := handlers{}
 	switch {
 	case len(rest) == 0:
@@ -160,7 +171,7 @@ func (s *Sandbox) entityHandlers(rt *route, rest []string) handlers {
 }
 
 func (s *Sandbox) childHandlers(rt *route, rest []string) handlers {
-	caps := rt.child.caps
+	caps := s.offered(rt.child.entity, rt.child.caps)
 	hs := handlers{}
 	switch {
 	case len(rest) == 0:

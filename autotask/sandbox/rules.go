@@ -98,6 +98,7 @@ func (s *Sandbox) checkReference(m *entityMeta, f *fieldDef, v any) string {
 var seededEntities = map[string]bool{
 	"Companies": true, "Contacts": true, "Resources": true, "Tickets": true, "TicketNotes": true,
 	"TimeEntries": true, "ConfigurationItems": true, "Projects": true, "Tasks": true, "Contracts": true,
+	"Quotes": true,
 }
 
 func setIfField(m *entityMeta, rec *record, name string, v any) {

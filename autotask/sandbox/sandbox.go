@@ -42,6 +42,12 @@ type Options struct {
 	SlowdownAt50, SlowdownAt75 time.Duration
 
 	Now func() time.Time // default time.Now
+
+	// PutOnly names entities this tenant updates only by PUT: a PATCH on them, at their own URL
+	// or through a parent's route, answers 405 as the API does for a method an entity lacks. The
+	// vendor's spec has no such entity today (every entity with PUT also has PATCH); the option
+	// lets a client's PUT-only path, a whole fresh record sent back, be tested against a tenant.
+	PutOnly []string
 }
 
 func (o Options) withDefaults() Options {

@@ -53,6 +53,7 @@ func (s *Sandbox) seed() {
 	g.reserve("TicketNotes", s.opts.Tickets*3/2)
 	g.reserve("TimeEntries", s.opts.Tickets)
 	g.tickets()
+	g.quotes()
 }
 
 // historyEnd is seededHistoryEnd, or today's midnight when Now is earlier (a test's frozen
