@@ -109,6 +109,28 @@ type quotedText struct {
 	Confirmation *confirmationView `json:"confirmation,omitempty"`
 }
 
+// keepRecordFields empties the record properties outside fields: a result carries only those its
+// tool's schema lists, whichever of the run's steps (a ticket number's look-up, a parent's read)
+// came across the others.
+func (o *writeOutput) keepRecordFields(fields []string) {
+	props := map[string]func(){
+		"ticket_id":     func() { o.TicketID = 0 },
+		"ticket_number": func() { o.TicketNumber = "" },
+		"note_id":       func() { o.NoteID = 0 },
+		"task_id":       func() { o.TaskID = 0 },
+		"time_entry_id": func() { o.TimeEntryID = 0 },
+		"entity":        func() { o.Entity = "" },
+		"record_id":     func() { o.RecordID = 0 },
+		"title":         func() { o.Title = "" },
+		"company":       func() { o.Company = "" },
+	}
+	for _, f := range recordFields {
+		if !slices.Contains(fields, f) {
+			props[f]()
+		}
+	}
+}
+
 func (o writeOutput) ownAndQuoted() (own, quoted any) {
 	q := quotedText{Title: o.Title, Company: o.Company, Changes: o.Changes, Requests: o.Requests, Confirmation: o.Confirmation}
 	o.Title, o.Company, o.Changes, o.Requests, o.Confirmation, o.Untrusted = "", "", nil, nil, nil, nil

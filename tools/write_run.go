@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/guard"
@@ -53,10 +52,10 @@ func newWriteRun(ctx context.Context, deps Deps, d definition, entity string, id
 // the create).
 func (r *writeRun) setID(id int64) {
 	r.w.ID = id
-	switch {
-	case r.w.Entity == "Tickets" && slices.Contains(r.recordFields, "ticket_id"):
+	switch r.w.Entity {
+	case "Tickets":
 		r.out.TicketID = id
-	case r.w.Entity == "Tasks" && slices.Contains(r.recordFields, "task_id"):
+	case "Tasks":
 		r.out.TaskID = id
 	}
 }
@@ -120,6 +119,7 @@ func (r *writeRun) finish(ctx context.Context, outcome, summary string) writeEnd
 	}[outcome]
 	r.audit(ctx, auditOutcome, summary)
 	r.out.Summary = summary
+	r.out.keepRecordFields(r.recordFields)
 	r.out.Untrusted = nil
 	r.out.Untrusted.add("title", r.out.Title != "")
 	r.out.Untrusted.add("company", r.out.Company != "")
