@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
+	"github.com/autotask-mcp/autotask-mcp/internal/docexample"
 	"github.com/autotask-mcp/autotask-mcp/internal/server"
 	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 )
@@ -272,4 +273,23 @@ func TestTeamServerBinary(t *testing.T) {
 	assert.Equal(t, []string{"priya add_ticket_note", "omar add_ticket_note"}, users, "audit lines name the user")
 	assertNoUserSecrets(t, "stderr", srv.Stderr.String(), "priya", "omar")
 	assertNoUserSecrets(t, "the audit log", string(audit), "priya", "omar")
+}
+
+// The example users file in README.md's Team server subsection is one the server loads.
+func TestREADMEUsersFileExample(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	require.NoError(t, err)
+	var examples []string
+	for _, b := range docexample.Blocks(string(raw)) {
+		if b.Lang == "json" && strings.Contains(b.Text, `"users"`) {
+			examples = append(examples, b.Text)
+		}
+	}
+	require.Len(t, examples, 1, "README.md shows one example users file")
+	users, err := parseUsers([]byte(examples[0]))
+	require.NoError(t, err)
+	require.Len(t, users, 3)
+	assert.True(t, users[1].ReadOnly)
+	assert.Equal(t, []string{"add_ticket_note", "log_time"}, users[2].AllowWrites)
 }
