@@ -105,7 +105,7 @@ func loadServeConfig(args []string, lookup env, help stdio) (serveConfig, error)
 	fs.Var(transport, "transport", "MCP transport: `stdio|http|sse`")
 	addr := fs.String("addr", defaultHTTPAddr, "listen `host:port` for http and sse")
 	ttl := fs.Duration("session-ttl", server.DefaultSessionTTL, "an HTTP session idle this long is closed")
-	usersFile := fs.String("users", "", "serve a team over http: a JSON `file` of users, each with their own token, Autotask resource and writes (reloaded on SIGHUP)")
+	usersFile := fs.String("users", "", "serve a team over http or sse: a JSON `file` of users, each with their own token, Autotask resource and writes (reloaded on SIGHUP)")
 	positional, err := parseFlags(fs, args, lookup, true, help.out)
 	if err != nil {
 		return serveConfig{}, err
@@ -123,7 +123,7 @@ func loadServeConfig(args []string, lookup env, help stdio) (serveConfig, error)
 	}
 	if cfg.Transport == "stdio" {
 		if cfg.UsersFile != "" {
-			return cfg, usageErrorf("--users (%s) needs --transport http: on stdio there is no bearer token to tell users apart", envName("users"))
+			return cfg, usageErrorf("--users (%s) needs --transport http (or sse): on stdio there is no bearer token to tell users apart", envName("users"))
 		}
 		return cfg, nil
 	}
@@ -157,10 +157,7 @@ func validateListenAddr(addr string) error {
 
 // loadUsers checks the team settings and reads the users file.
 func (cfg *serveConfig) loadUsers() error {
-	switch {
-	case cfg.Transport != "http":
-		return usageErrorf("--users (%s) needs --transport http: SSE sessions cannot be bound to the user who opened them", envName("users"))
-	case cfg.Token != "":
+	if cfg.Token != "" {
 		return usageErrorf("--users (%s) and %s exclude each other: with a users file every person has their own token; unset %s", envName("users"), envToken, envToken)
 	}
 	users, err := loadUsersFile(cfg.UsersFile)

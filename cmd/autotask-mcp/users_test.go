@@ -150,7 +150,7 @@ func TestLoadServeConfigUsers(t *testing.T) {
 		{name: "http on any address", args: []string{"--transport", "http", "--addr", "0.0.0.0:8080", "--users", path}},
 		{name: "from the environment", args: []string{"--transport", "http"}, env: map[string]string{"AUTOTASK_MCP_USERS": path}},
 		{name: "stdio", args: []string{"--users", path}, wantErr: []string{"--users (AUTOTASK_MCP_USERS) needs --transport http", "no bearer token"}},
-		{name: "sse", args: []string{"--transport", "sse", "--users", path}, wantErr: []string{"needs --transport http", "SSE"}},
+		{name: "sse", args: []string{"--transport", "sse", "--users", path}},
 		{name: "with a single token", args: []string{"--transport", "http", "--users", path}, env: map[string]string{envToken: "0123456789abcdef0123"},
 			wantErr: []string{"AUTOTASK_MCP_TOKEN exclude each other", "unset AUTOTASK_MCP_TOKEN"}},
 		{name: "missing file", args: []string{"--transport", "http", "--users", path + ".missing"}, wantErr: []string{"--users", "no such file"}},

@@ -70,7 +70,7 @@ func inProcessClient(t *testing.T, s *mcpserver.MCPServer) *client.Client {
 
 // inProcessHTTP is ServeHTTP over a sandbox tenant, in this process, on 127.0.0.1.
 type inProcessHTTP struct {
-	URL    string // the MCP endpoint, http://127.0.0.1:PORT/mcp
+	URL    string // the MCP endpoint, http://127.0.0.1:PORT/mcp (or /sse)
 	Addr   string // 127.0.0.1:PORT
 	Server *mcpserver.MCPServer
 }
@@ -88,7 +88,10 @@ func startHTTPWith(t *testing.T, cfg HTTPConfig, deps tools.Deps) *inProcessHTTP
 	s := New(Config{Deps: deps, ValidateOutput: true})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	cfg.Transport, cfg.Addr, cfg.listener = "http", ln.Addr().String(), ln
+	if cfg.Transport == "" {
+		cfg.Transport = "http"
+	}
+	cfg.Addr, cfg.listener = ln.Addr().String(), ln
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- ServeHTTP(ctx, s, cfg, slog.New(slog.DiscardHandler)) }()
@@ -96,5 +99,9 @@ func startHTTPWith(t *testing.T, cfg HTTPConfig, deps tools.Deps) *inProcessHTTP
 		cancel()
 		require.NoError(t, <-done, "graceful shutdown")
 	})
-	return &inProcessHTTP{URL: "http://" + cfg.Addr + MCPPath, Addr: cfg.Addr, Server: s}
+	endpoint := MCPPath
+	if cfg.Transport == "sse" {
+		endpoint = SSEPath
+	}
+	return &inProcessHTTP{URL: "http://" + cfg.Addr + endpoint, Addr: cfg.Addr, Server: s}
 }

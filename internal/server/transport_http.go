@@ -34,8 +34,8 @@ type HTTPConfig struct {
 	Addr      string // host:port to listen on; a loopback address also requires local Host and Origin headers
 	Token     string // the bearer token every request but the health check must carry; "" none
 	// Users, when set, serves a team instead of one token: each request carries one user's
-	// token and is made for that user (their resource, reads, tokens and limits). Streamable
-	// HTTP only, and never together with Token.
+	// token and is made for that user (their resource, reads, tokens and limits). Never
+	// together with Token.
 	Users *Users
 	// SessionTTL closes a Streamable HTTP session idle this long; 0 means DefaultSessionTTL.
 	SessionTTL time.Duration
@@ -106,11 +106,8 @@ func ServeHTTP(ctx context.Context, s *mcpserver.MCPServer, cfg HTTPConfig, logg
 	return shutdownGracefully(ctx, srv, shutdown, served, logger)
 }
 
-// Errors of a team configuration ServeHTTP refuses.
-var (
-	ErrUsersWithToken = errors.New("a users file and a single bearer token exclude each other: each user has their own token")
-	ErrUsersWithSSE   = errors.New("a users file needs the Streamable HTTP transport: SSE sessions cannot be bound to the user who opened them")
-)
+// ErrUsersWithToken is the team configuration ServeHTTP refuses.
+var ErrUsersWithToken = errors.New("a users file and a single bearer token exclude each other: each user has their own token")
 
 func (cfg HTTPConfig) checkUsers() error {
 	switch {
@@ -118,8 +115,6 @@ func (cfg HTTPConfig) checkUsers() error {
 		return nil
 	case cfg.Token != "":
 		return ErrUsersWithToken
-	case cfg.Transport == "sse":
-		return ErrUsersWithSSE
 	}
 	return nil
 }
@@ -128,15 +123,17 @@ func (cfg HTTPConfig) checkUsers() error {
 // the endpoint a client connects to.
 func mountTransport(ctx context.Context, mux *http.ServeMux, s *mcpserver.MCPServer, srv *http.Server, cfg HTTPConfig, logger *slog.Logger) (shutdown func(context.Context) error, endpoint string) {
 	if cfg.Transport == "sse" {
+		owners := newSSEOwners()
 		sse := mcpserver.NewSSEServer(s,
 			mcpserver.WithHTTPServer(srv),
 			mcpserver.WithSSEEndpoint(SSEPath),
 			mcpserver.WithMessageEndpoint(MessagePath),
 			mcpserver.WithKeepAlive(true),
 			mcpserver.WithKeepAliveInterval(keepAliveEvery),
+			mcpserver.WithSessionIDGenerator(owners.generate),
 		)
-		mux.Handle(SSEPath, sse.SSEHandler())
-		mux.Handle(MessagePath, sse.MessageHandler())
+		mux.Handle(SSEPath, owners.stream(sse.SSEHandler()))
+		mux.Handle(MessagePath, owners.messages(sse.MessageHandler()))
 		return sse.Shutdown, SSEPath
 	}
 	sessions := cfg.sessions

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -35,7 +36,8 @@ type team struct {
 	users *Users
 	audit *lockedBuffer
 	// Resource ids the users act as, by name.
-	resource map[string]int64
+	resource  map[string]int64
+	transport string
 }
 
 // teamToken is the bearer token of the user name in these tests.
@@ -47,7 +49,10 @@ func newTeamUser(name string, resource int64, readOnly bool, allow ...string) Us
 
 // startTeam serves priya and omar (every write, each as a technician of their own), rita
 // (read-only) and lena (add_ticket_note only).
-func startTeam(t *testing.T) *team {
+func startTeam(t *testing.T) *team { return startTeamOver(t, "http") }
+
+// startTeamOver is startTeam over the transport named ("http" or "sse").
+func startTeamOver(t *testing.T, transportName string) *team {
 	t.Helper()
 	sb := sandbox.New(sandbox.Options{})
 	var techs []int64
@@ -68,14 +73,22 @@ func startTeam(t *testing.T) *team {
 		newTeamUser("lena", techs[3], false, "add_ticket_note"),
 	})
 	deps := sandboxDepsOn(t, sb, guard.Options{Audit: tm.audit})
-	tm.inProcessHTTP = startHTTPWith(t, HTTPConfig{Users: tm.users}, deps)
+	tm.inProcessHTTP = startHTTPWith(t, HTTPConfig{Transport: transportName, Users: tm.users}, deps)
+	tm.transport = transportName
 	return tm
 }
 
 // connect is an initialized MCP session of the user name.
 func (tm *team) connect(t *testing.T, name string) *client.Client {
 	t.Helper()
-	c, err := client.NewStreamableHttpClient(tm.URL, transport.WithHTTPHeaders(map[string]string{"Authorization": "Bearer " + teamToken(name)}))
+	auth := map[string]string{"Authorization": "Bearer " + teamToken(name)}
+	var c *client.Client
+	var err error
+	if tm.transport == "sse" {
+		c, err = client.NewSSEMCPClient(tm.URL, transport.WithHeaders(auth))
+	} else {
+		c, err = client.NewStreamableHttpClient(tm.URL, transport.WithHTTPHeaders(auth))
+	}
 	require.NoError(t, err)
 	require.NoError(t, c.Start(context.Background()))
 	t.Cleanup(func() { _ = c.Close() })
@@ -120,7 +133,12 @@ func (tm *team) record(t *testing.T, entity, field string, value any) map[string
 // Every write a user makes reaches the tenant as that user's resource
 // (ImpersonationResourceId), and the tenant records it as theirs.
 func TestTeamWritesAsEachUser(t *testing.T) {
-	tm := startTeam(t)
+	for _, transportName := range []string{"http", "sse"} {
+		t.Run(transportName, func(t *testing.T) { teamWritesAsEachUser(t, startTeamOver(t, transportName)) })
+	}
+}
+
+func teamWritesAsEachUser(t *testing.T, tm *team) {
 	ticket := tm.sb.IDs("Tickets")[3]
 	for _, name := range []string{"priya", "omar"} {
 		t.Run(name, func(t *testing.T) {
@@ -230,7 +248,12 @@ func openTeamSession(t *testing.T, ctx context.Context, url, user string) string
 // A read-only user is offered no write tool and cannot call one; a user with an allow list
 // is offered only the writes it names.
 func TestTeamUserSeesOnlyTheirTools(t *testing.T) {
-	tm := startTeam(t)
+	for _, transportName := range []string{"http", "sse"} {
+		t.Run(transportName, func(t *testing.T) { teamUserSeesOnlyTheirTools(t, startTeamOver(t, transportName)) })
+	}
+}
+
+func teamUserSeesOnlyTheirTools(t *testing.T, tm *team) {
 	var reads, writes []string
 	for _, tool := range tools.All(tools.Deps{}) {
 		if tool.Write {
@@ -330,7 +353,7 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-// A team is served over Streamable HTTP only, and never beside a single shared token.
+// A team is never served beside a single shared token.
 func TestTeamRefusedConfigurations(t *testing.T) {
 	users := NewUsers([]User{newTeamUser("priya", 1, false)})
 	tests := []struct {
@@ -339,7 +362,6 @@ func TestTeamRefusedConfigurations(t *testing.T) {
 		want error
 	}{
 		{"with a single token", HTTPConfig{Transport: "http", Addr: "127.0.0.1:0", Token: testToken, Users: users}, ErrUsersWithToken},
-		{"over SSE", HTTPConfig{Transport: "sse", Addr: "127.0.0.1:0", Users: users}, ErrUsersWithSSE},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -350,4 +372,42 @@ func TestTeamRefusedConfigurations(t *testing.T) {
 			require.ErrorIs(t, err, tt.want)
 		})
 	}
+}
+
+// Over SSE, a message to a session another user's stream opened is refused.
+func TestTeamSSESessionsAreTheirOwn(t *testing.T) {
+	tm := startTeamOver(t, "sse")
+	ctx, cancel := context.WithCancel(teamCtx(t))
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tm.URL, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+teamToken("priya"))
+	stream, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer stream.Body.Close()
+	require.Equal(t, http.StatusOK, stream.StatusCode)
+	// The stream's first event names the endpoint the session's messages go to.
+	var endpoint string
+	lines := bufio.NewScanner(stream.Body)
+	for endpoint == "" && lines.Scan() {
+		if data, ok := strings.CutPrefix(lines.Text(), "data: "); ok {
+			endpoint = data
+		}
+	}
+	require.Contains(t, endpoint, "sessionId=")
+	if !strings.HasPrefix(endpoint, "http") {
+		endpoint = "http://" + tm.Addr + endpoint
+	}
+	send := func(user string) int {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(initializeBody))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+teamToken(user))
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	assert.Equal(t, http.StatusNotFound, send("omar"), "omar cannot post to priya's session")
+	assert.Equal(t, http.StatusAccepted, send("priya"))
 }
