@@ -37,14 +37,16 @@ type WorkType struct {
 	Active bool
 }
 
-// ActingResourceID is the resource the client's writes are made as: Config.ResourceID (sent as
-// ImpersonationResourceId) when it is set, else the API user's own resource, found among the active
-// Resources by the API user's user name or e-mail address. ErrNoResource when there is neither.
+// ActingResourceID is the resource the requests made with ctx are made as: the one ctx names
+// (WithImpersonation) or else Config.ResourceID, sent as ImpersonationResourceId; when neither is
+// set, the API user's own resource, found among the active Resources by the API user's user name or
+// e-mail address. ErrNoResource when there is none. Only the API user's own resource is looked up,
+// and so cached: the lookup's answer is the same whoever the call is for.
 func (c *Client) ActingResourceID(ctx context.Context) (int64, error) {
-	if c.cfg.ResourceID > 0 {
-		return c.cfg.ResourceID, nil
+	if id := c.impersonated(ctx); id > 0 {
+		return id, nil
 	}
-	return cachedLookup(ctx, c, "acting resource", func(ctx context.Context) (int64, error) {
+	return cachedLookup(ctx, c, "acting resource: the API user", func(ctx context.Context) (int64, error) {
 		name := strings.TrimSpace(c.cfg.Username)
 		page, err := c.Query(ctx, "Resources", Query{
 			Filter:        []Filter{Eq("isActive", true), Or(Eq("userName", name), Eq("email", name))},

@@ -186,8 +186,8 @@ func (c *Client) setHeaders(h *http.Request, req apiRequest) {
 	h.Header.Set("ApiIntegrationCode", c.cfg.IntegrationCode)
 	h.Header.Set("UserName", c.cfg.Username)
 	h.Header.Set("Secret", c.cfg.Secret)
-	if c.cfg.ResourceID > 0 {
-		h.Header.Set("ImpersonationResourceId", strconv.FormatInt(c.cfg.ResourceID, 10))
+	if id := c.impersonated(h.Context()); id > 0 {
+		h.Header.Set("ImpersonationResourceId", strconv.FormatInt(id, 10))
 	}
 }
 

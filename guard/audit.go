@@ -15,7 +15,9 @@ import (
 // refused, once the outcome is known (the guard cannot know whether the API call that followed its
 // Check succeeded).
 type AuditEntry struct {
-	Time                  time.Time // zero -> now
+	Time time.Time // zero -> now
+	// User is who the write was attempted for; "" -> the call's user (UserFrom), if any.
+	User                  string
 	Session, Tool, Entity string
 	ID                    int64
 	Changes               []FieldChange // ChangesFor(fresh, w.Changes)
@@ -55,6 +57,7 @@ func OutcomeOf(err error) string {
 // auditLine is the JSON shape of one line; every key is always present so lines are easy to query.
 type auditLine struct {
 	Time    string        `json:"time"`
+	User    string        `json:"user"` // "" on a server without users
 	Session string        `json:"session"`
 	Tool    string        `json:"tool"`
 	Entity  string        `json:"entity"`
@@ -77,8 +80,12 @@ func (g *Guard) Audit(ctx context.Context, e AuditEntry) {
 	if e.Time.IsZero() {
 		e.Time = g.now()
 	}
+	if e.User == "" {
+		e.User = userName(ctx)
+	}
 	line := auditLine{
 		Time:    e.Time.UTC().Format(time.RFC3339Nano),
+		User:    e.User,
 		Session: e.Session,
 		Tool:    e.Tool,
 		Entity:  e.Entity,

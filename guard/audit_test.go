@@ -45,7 +45,7 @@ func keysOf(m map[string]any) []string {
 	return ks
 }
 
-var auditKeys = []string{"changes", "detail", "entity", "id", "outcome", "session", "time", "tool"}
+var auditKeys = []string{"changes", "detail", "entity", "id", "outcome", "session", "time", "tool", "user"}
 
 func TestAuditLinesForAllowedAndRefusedAttempts(t *testing.T) {
 	var buf bytes.Buffer

@@ -53,6 +53,13 @@
 // rely on that). AllowWrites narrows writes to named tools and entities. Every attempt, allowed or
 // refused, becomes one JSON line in the audit log; values are truncated and secret-like fields redacted.
 //
+// # Users
+//
+// On a server that serves a team, each call carries the user it is made for (WithUser). A user's
+// reads, confirmation tokens and audit lines are theirs alone: the ledger files reads under user and
+// session, tokens are bound to the user, and audit lines name them. A user may be read-only or have an
+// allow list of their own; both narrow the server's policy and never widen it.
+//
 // # Replicas
 //
 // All state (the ledger and redeemed token ids) sits behind Store. MemoryStore is bounded (records per

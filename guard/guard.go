@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -102,29 +103,18 @@ func (g *Guard) ReadOnly() bool { return g.readOnly }
 // suffices: "Tickets" allows every tool writing tickets, "TicketNotes" the tools adding notes,
 // "add_ticket_note" that tool whatever it writes).
 func (g *Guard) WriteAllowed(tool string, entities ...string) bool {
-	if g.readOnly {
-		return false
-	}
-	if len(g.allow) == 0 || g.allow[strings.ToLower(tool)] {
-		return true
-	}
-	for _, e := range entities {
-		if e != "" && g.allow[strings.ToLower(e)] {
-			return true
-		}
-	}
-	return false
+	return !g.readOnly && allowedBy(g.allow, tool, entities)
 }
 
-// policy is the first gate of every write.
-func (g *Guard) policy(w Write) error {
+// policy is the first gate of every write: the server's policy, then that of the call's user.
+func (g *Guard) policy(ctx context.Context, w Write) error {
 	if g.readOnly {
 		return fmt.Errorf("%s on %s %d refused: %w", w.Tool, w.Entity, w.ID, ErrReadOnly)
 	}
 	if !g.WriteAllowed(w.Tool, append([]string{w.Entity}, w.Writes...)...) {
 		return fmt.Errorf("%s on %s %d refused: %w", w.Tool, w.Entity, w.ID, ErrNotAllowed)
 	}
-	return nil
+	return userPolicy(ctx, w)
 }
 
 // ParseAllowList reads AUTOTASK_MCP_ALLOW_WRITES: names separated by commas and/or spaces, blanks
@@ -139,6 +129,6 @@ func ParseAllowList(s string) []string {
 	return fields
 }
 
-func recordKey(session, entity string, id int64) RecordKey {
-	return RecordKey{Session: session, Entity: strings.ToLower(entity), ID: id}
+func recordKey(ctx context.Context, session, entity string, id int64) RecordKey {
+	return RecordKey{Session: ledgerSession(ctx, session), Entity: strings.ToLower(entity), ID: id}
 }

@@ -35,7 +35,7 @@ func (g *Guard) RecordRead(ctx context.Context, session, entity string, id int64
 	}
 	flat := flatten(rec)
 	state := ReadState{Version: versionOf(rec, flat), Fields: flat, At: g.now()}
-	if err := g.store.SaveRead(ctx, recordKey(session, entity, id), state); err != nil {
+	if err := g.store.SaveRead(ctx, recordKey(ctx, session, entity, id), state); err != nil {
 		return fmt.Errorf("record read of %s %d: %w", entity, id, err)
 	}
 	return nil
@@ -75,7 +75,7 @@ func (g *Guard) RecordWrite(ctx context.Context, session, entity string, id int6
 			state = ReadState{Version: versionOf(after, afterFlat), Fields: afterFlat, At: state.At}
 		}
 	}
-	if err := g.store.SaveRead(ctx, recordKey(session, entity, id), state); err != nil {
+	if err := g.store.SaveRead(ctx, recordKey(ctx, session, entity, id), state); err != nil {
 		return fmt.Errorf("record write of %s %d: %w", entity, id, err)
 	}
 	return nil
@@ -97,7 +97,7 @@ func (g *Guard) Check(ctx context.Context, w Write, fresh map[string]any) error 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := g.policy(w); err != nil {
+	if err := g.policy(ctx, w); err != nil {
 		return err
 	}
 	if fresh == nil {
@@ -106,7 +106,7 @@ func (g *Guard) Check(ctx context.Context, w Write, fresh map[string]any) error 
 	if err := sameID(fresh, w.ID); err != nil {
 		return fmt.Errorf("check %s %d: %w", w.Entity, w.ID, err)
 	}
-	key := recordKey(w.Session, w.Entity, w.ID)
+	key := recordKey(ctx, w.Session, w.Entity, w.ID)
 	st, ok, err := g.store.LoadRead(ctx, key)
 	if err != nil {
 		return fmt.Errorf("check %s %d: %w", w.Entity, w.ID, err)

@@ -6,7 +6,8 @@ import (
 )
 
 // RecordKey names one record as one session saw it. Entity is lower-cased by the guard, so
-// "Tickets" and "tickets" are the same record.
+// "Tickets" and "tickets" are the same record. For a call made for a user (WithUser), Session names
+// the user as well as the session, so users never share what they read.
 type RecordKey struct {
 	Session string `json:"session"`
 	Entity  string `json:"entity"`

@@ -17,7 +17,8 @@ import (
 //	format(1) | token id(12, random) | expiry(8, unix seconds) | version tag(8) | MAC(16)
 //
 // The MAC is HMAC-SHA256, truncated to 128 bits, over the first 29 bytes and the binding: a hash of
-// session, tool, entity, id and the canonical JSON of the changes. Nothing bound is carried in the
+// the user the call is made for (UserFrom; none on a server without users), session, tool, entity, id
+// and the canonical JSON of the changes. Nothing bound is carried in the
 // token, so it reveals nothing, and any difference in them fails the MAC (ErrTokenInvalid). The record
 // version is bound separately, by the version tag, so that a record that moved is told apart
 // (ErrTokenStale) from a token that was never valid for this write.
@@ -42,7 +43,7 @@ func (g *Guard) IssueToken(ctx context.Context, w Write, version string) (string
 	if err := ctx.Err(); err != nil {
 		return "", time.Time{}, err
 	}
-	if err := g.policy(w); err != nil {
+	if err := g.policy(ctx, w); err != nil {
 		return "", time.Time{}, err
 	}
 	if w.Session == "" || w.Entity == "" || version == "" {
@@ -55,7 +56,7 @@ func (g *Guard) IssueToken(ctx context.Context, w Write, version string) (string
 		return "", time.Time{}, fmt.Errorf("issue token for %s %d: %w", w.Entity, w.ID, err)
 	}
 	binary.BigEndian.PutUint64(raw[1+tokenIDLen:], uint64(expires.Unix()))
-	b := binding(w)
+	b := binding(ctx, w)
 	copy(raw[1+tokenIDLen+8:], g.versionTag(b, version))
 	copy(raw[tokenSignedAt:], g.mac(raw[:tokenSignedAt], b))
 	return tokenEncoding.EncodeToString(raw), expires, nil
@@ -63,7 +64,7 @@ func (g *Guard) IssueToken(ctx context.Context, w Write, version string) (string
 
 // RedeemToken accepts token as the person's confirmation of w on the record at version (VersionOf the
 // record fetched for the write), and uses it up. Errors, checked in this order: ErrTokenInvalid (not a
-// token, another key, or issued for another session, tool, record or change), ErrTokenExpired,
+// token, another key, or issued for another user, session, tool, record or change), ErrTokenExpired,
 // ErrTokenUsed, ErrTokenStale (the record moved since the preview; the token stays unused).
 func (g *Guard) RedeemToken(ctx context.Context, token string, w Write, version string) error {
 	if err := ctx.Err(); err != nil {
@@ -76,7 +77,7 @@ func (g *Guard) RedeemToken(ctx context.Context, token string, w Write, version 
 	if err != nil || len(raw) != tokenLen || raw[0] != tokenFormat {
 		return refuse(ErrTokenInvalid)
 	}
-	b := binding(w)
+	b := binding(ctx, w)
 	if !hmac.Equal(raw[tokenSignedAt:], g.mac(raw[:tokenSignedAt], b)) {
 		return refuse(ErrTokenInvalid)
 	}
@@ -107,14 +108,15 @@ func (g *Guard) RedeemToken(ctx context.Context, token string, w Write, version 
 	return nil
 }
 
-// binding hashes what a token is bound to. Entity is lower-cased like the ledger's keys; the changes
+// binding hashes what a token is bound to: the call's user and the write. Entity is lower-cased like the ledger's keys; the changes
 // are canonical, so key order and number spelling (json.Number, float64, int) do not matter.
-func binding(w Write) []byte {
+func binding(ctx context.Context, w Write) []byte {
 	changes := w.Changes
 	if changes == nil {
 		changes = map[string]any{}
 	}
 	doc := map[string]any{
+		"user":    userName(ctx),
 		"session": w.Session,
 		"tool":    w.Tool,
 		"entity":  strings.ToLower(w.Entity),

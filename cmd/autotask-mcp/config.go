@@ -93,6 +93,9 @@ type serveConfig struct {
 	Addr       string
 	SessionTTL time.Duration
 	Token      string
+	// UsersFile serves a team (--users): Users as it held them at start.
+	UsersFile string
+	Users     []server.User
 }
 
 func loadServeConfig(args []string, lookup env, help stdio) (serveConfig, error) {
@@ -102,6 +105,7 @@ func loadServeConfig(args []string, lookup env, help stdio) (serveConfig, error)
 	fs.Var(transport, "transport", "MCP transport: `stdio|http|sse`")
 	addr := fs.String("addr", defaultHTTPAddr, "listen `host:port` for http and sse")
 	ttl := fs.Duration("session-ttl", server.DefaultSessionTTL, "an HTTP session idle this long is closed")
+	usersFile := fs.String("users", "", "serve a team over http or sse: a JSON `file` of users, each with their own token, Autotask resource and writes (reloaded on SIGHUP)")
 	positional, err := parseFlags(fs, args, lookup, true, help.out)
 	if err != nil {
 		return serveConfig{}, err
@@ -113,11 +117,14 @@ func loadServeConfig(args []string, lookup env, help stdio) (serveConfig, error)
 	if err != nil {
 		return serveConfig{}, err
 	}
-	cfg := serveConfig{serverConfig: common, Transport: transport.value, Addr: strings.TrimSpace(*addr), SessionTTL: *ttl}
+	cfg := serveConfig{serverConfig: common, Transport: transport.value, Addr: strings.TrimSpace(*addr), SessionTTL: *ttl, UsersFile: strings.TrimSpace(*usersFile)}
 	if cfg.SessionTTL <= 0 {
 		return cfg, usageErrorf("--session-ttl (%s) must be positive, e.g. 30m", envName("session-ttl"))
 	}
 	if cfg.Transport == "stdio" {
+		if cfg.UsersFile != "" {
+			return cfg, usageErrorf("--users (%s) needs --transport http (or sse): on stdio there is no bearer token to tell users apart", envName("users"))
+		}
 		return cfg, nil
 	}
 	if err := validateListenAddr(cfg.Addr); err != nil {
@@ -125,6 +132,9 @@ func loadServeConfig(args []string, lookup env, help stdio) (serveConfig, error)
 	}
 	cfg.Token, _ = lookup(envToken)
 	cfg.Token = strings.TrimSpace(cfg.Token)
+	if cfg.UsersFile != "" {
+		return cfg, cfg.loadUsers()
+	}
 	switch {
 	case cfg.Token == "" && !server.IsLoopbackAddr(cfg.Addr):
 		return cfg, usageErrorf("--addr %s is reachable from other machines: set %s to a bearer token of at least %d characters (e.g. `openssl rand -hex 32`), or listen on 127.0.0.1", cfg.Addr, envToken, minTokenLength)
@@ -142,5 +152,18 @@ func validateListenAddr(addr string) error {
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
 	}
+	return nil
+}
+
+// loadUsers checks the team settings and reads the users file.
+func (cfg *serveConfig) loadUsers() error {
+	if cfg.Token != "" {
+		return usageErrorf("--users (%s) and %s exclude each other: with a users file every person has their own token; unset %s", envName("users"), envToken, envToken)
+	}
+	users, err := loadUsersFile(cfg.UsersFile)
+	if err != nil {
+		return usageErrorf("--users (%s): %v", envName("users"), err)
+	}
+	cfg.Users = users
 	return nil
 }

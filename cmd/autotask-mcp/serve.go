@@ -30,12 +30,18 @@ func runServe(ctx context.Context, args []string, lookup env, std stdio) error {
 
 	switch cfg.Transport {
 	case "http", "sse":
-		return server.ServeHTTP(ctx, a.Server, server.HTTPConfig{
+		httpCfg := server.HTTPConfig{
 			Transport:  cfg.Transport,
 			Addr:       cfg.Addr,
 			Token:      cfg.Token,
 			SessionTTL: cfg.SessionTTL,
-		}, logger)
+		}
+		if cfg.UsersFile != "" {
+			httpCfg.Users = server.NewUsers(cfg.Users)
+			stop := reloadUsersOnHangup(ctx, cfg.UsersFile, httpCfg.Users, logger)
+			defer stop()
+		}
+		return server.ServeHTTP(ctx, a.Server, httpCfg, logger)
 	default:
 		if std.terminal {
 			fmt.Fprint(std.err, terminalNotice)

@@ -28,7 +28,13 @@ const (
 // inside it cannot use testenv).
 func sandboxDeps(t testing.TB) tools.Deps {
 	t.Helper()
-	api := httptest.NewServer(sandbox.New(sandbox.Options{}))
+	return sandboxDepsOn(t, sandbox.New(sandbox.Options{}), guard.Options{})
+}
+
+// sandboxDepsOn are the tools' dependencies against sb, with a guard built from opts.
+func sandboxDepsOn(t testing.TB, sb *sandbox.Sandbox, opts guard.Options) tools.Deps {
+	t.Helper()
+	api := httptest.NewServer(sb)
 	t.Cleanup(api.Close)
 	logger := slog.New(slog.DiscardHandler)
 	creds := sandbox.DefaultCredentials
@@ -44,7 +50,8 @@ func sandboxDeps(t testing.TB) tools.Deps {
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
-	g, err := guard.New(guard.Options{Logger: logger})
+	opts.Logger = logger
+	g, err := guard.New(opts)
 	require.NoError(t, err)
 	return tools.Deps{Client: c, Guard: g, Logger: logger}
 }
@@ -63,7 +70,7 @@ func inProcessClient(t *testing.T, s *mcpserver.MCPServer) *client.Client {
 
 // inProcessHTTP is ServeHTTP over a sandbox tenant, in this process, on 127.0.0.1.
 type inProcessHTTP struct {
-	URL    string // the MCP endpoint, http://127.0.0.1:PORT/mcp
+	URL    string // the MCP endpoint, http://127.0.0.1:PORT/mcp (or /sse)
 	Addr   string // 127.0.0.1:PORT
 	Server *mcpserver.MCPServer
 }
@@ -72,10 +79,19 @@ type inProcessHTTP struct {
 // in here) until the test ends, then requires a graceful shutdown.
 func startInProcessHTTP(t *testing.T, cfg HTTPConfig) *inProcessHTTP {
 	t.Helper()
-	s := New(Config{Deps: sandboxDeps(t)})
+	return startHTTPWith(t, cfg, sandboxDeps(t))
+}
+
+// startHTTPWith is startInProcessHTTP over the tools' dependencies deps.
+func startHTTPWith(t *testing.T, cfg HTTPConfig, deps tools.Deps) *inProcessHTTP {
+	t.Helper()
+	s := New(Config{Deps: deps, ValidateOutput: true})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	cfg.Transport, cfg.Addr, cfg.listener = "http", ln.Addr().String(), ln
+	if cfg.Transport == "" {
+		cfg.Transport = "http"
+	}
+	cfg.Addr, cfg.listener = ln.Addr().String(), ln
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- ServeHTTP(ctx, s, cfg, slog.New(slog.DiscardHandler)) }()
@@ -83,5 +99,9 @@ func startInProcessHTTP(t *testing.T, cfg HTTPConfig) *inProcessHTTP {
 		cancel()
 		require.NoError(t, <-done, "graceful shutdown")
 	})
-	return &inProcessHTTP{URL: "http://" + cfg.Addr + MCPPath, Addr: cfg.Addr, Server: s}
+	endpoint := MCPPath
+	if cfg.Transport == "sse" {
+		endpoint = SSEPath
+	}
+	return &inProcessHTTP{URL: "http://" + cfg.Addr + endpoint, Addr: cfg.Addr, Server: s}
 }

@@ -29,11 +29,14 @@ type accessPolicy struct {
 	// tokenHash is the SHA-256 of the bearer token; nil when none is required.
 	// Comparing hashes keeps the comparison constant-time whatever the lengths.
 	tokenHash []byte
-	maxBody   int64
+	// users, when set, replaces the one token: each request carries one user's token and
+	// is made for that user.
+	users   *Users
+	maxBody int64
 }
 
-func newAccessPolicy(listenAddr, token string, maxBody int64) accessPolicy {
-	p := accessPolicy{loopback: IsLoopbackAddr(listenAddr), maxBody: maxBody}
+func newAccessPolicy(listenAddr, token string, users *Users, maxBody int64) accessPolicy {
+	p := accessPolicy{loopback: IsLoopbackAddr(listenAddr), users: users, maxBody: maxBody}
 	if token != "" {
 		sum := sha256.Sum256([]byte(token))
 		p.tokenHash = sum[:]
@@ -57,9 +60,10 @@ func (p accessPolicy) wrap(next http.Handler) http.Handler {
 			refuse(w, http.StatusForbidden, "forbidden: Origin not allowed")
 			return
 		}
-		if !p.authorized(r) {
+		r, ok := p.authorized(r)
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="autotask-mcp"`)
-			refuse(w, http.StatusUnauthorized, "unauthorized: send Authorization: Bearer <AUTOTASK_MCP_TOKEN>")
+			refuse(w, http.StatusUnauthorized, p.unauthorizedMessage())
 			return
 		}
 		if !p.limitBody(w, r) {
@@ -87,16 +91,33 @@ func (p accessPolicy) originAllowed(r *http.Request) bool {
 	return strings.EqualFold(u.Host, r.Host)
 }
 
-func (p accessPolicy) authorized(r *http.Request) bool {
-	if p.tokenHash == nil {
-		return true
+// authorized checks the bearer token and returns the request to serve: with a team of
+// users, made for the user whose token it carries.
+func (p accessPolicy) authorized(r *http.Request) (*http.Request, bool) {
+	if p.users == nil && p.tokenHash == nil {
+		return r, true
 	}
 	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return false
+		return r, false
 	}
-	sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
-	return subtle.ConstantTimeCompare(sum[:], p.tokenHash) == 1
+	token = strings.TrimSpace(token)
+	if p.users != nil {
+		u, ok := p.users.authenticate(token)
+		if !ok {
+			return r, false
+		}
+		return r.WithContext(withUser(r.Context(), u)), true
+	}
+	sum := sha256.Sum256([]byte(token))
+	return r, subtle.ConstantTimeCompare(sum[:], p.tokenHash) == 1
+}
+
+func (p accessPolicy) unauthorizedMessage() string {
+	if p.users != nil {
+		return "unauthorized: send Authorization: Bearer <your own token>, the one whose SHA-256 the server's users file holds"
+	}
+	return "unauthorized: send Authorization: Bearer <AUTOTASK_MCP_TOKEN>"
 }
 
 // limitBody reads the body up to maxBody and replaces it with the bytes read, so an

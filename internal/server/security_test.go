@@ -55,7 +55,7 @@ func TestAccessPolicy(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			policy := newAccessPolicy(tc.listen, tc.token, 1024)
+			policy := newAccessPolicy(tc.listen, tc.token, nil, 1024)
 			body := tc.body
 			if body == nil {
 				body = strings.NewReader(`{}`)

@@ -67,6 +67,7 @@ func Start(cfg Config) (s *mcpserver.MCPServer, ready <-chan struct{}) {
 		mcpserver.WithResourceRecovery(),
 		mcpserver.WithLogging(),
 		mcpserver.WithHooks(requestHooks(registered)),
+		mcpserver.WithToolFilter(userTools),
 	}
 	if cfg.ValidateOutput {
 		opts = append(opts, mcpserver.WithOutputSchemaValidation())

@@ -20,23 +20,39 @@ import (
 // terminated id forever, which is the leak we must not have. This one forgets an id
 // when the session ends (DELETE, or the idle sweep), and answers an unknown id with an
 // error, which the transport turns into a 404: the client's cue to initialize again.
+//
+// On a server with users, a session belongs to the user whose initialize created it: a
+// request on it with another user's token is answered as if the session did not exist, so
+// one user can neither act in another's session nor learn that it exists.
 type sessionManager struct {
 	mu   sync.Mutex
-	live map[string]struct{}
+	live map[string]string // session id -> the user who created it ("" on a server without users)
 }
 
 func newSessionManager() *sessionManager {
-	return &sessionManager{live: map[string]struct{}{}}
+	return &sessionManager{live: map[string]string{}}
 }
 
 var errUnknownSession = errors.New("unknown or expired session")
 
-func (m *sessionManager) Generate() string {
+func (m *sessionManager) Generate() string { return m.generateFor("") }
+
+// generateFor issues a session id owned by user.
+func (m *sessionManager) generateFor(user string) string {
 	id := rand.Text() // 128+ bits from crypto/rand: not guessable
 	m.mu.Lock()
-	m.live[id] = struct{}{}
+	m.live[id] = user
 	m.mu.Unlock()
 	return id
+}
+
+// ResolveSessionIdManager is the manager for one request: sessions it creates belong to
+// the request's user. The transport's idle sweep asks with no request, and gets m.
+func (m *sessionManager) ResolveSessionIdManager(r *http.Request) mcpserver.SessionIdManager {
+	if r == nil {
+		return m
+	}
+	return userSessions{m: m, user: userName(r.Context())}
 }
 
 func (m *sessionManager) Validate(id string) (isTerminated bool, err error) {
@@ -53,11 +69,42 @@ func (m *sessionManager) isLive(id string) bool {
 	return ok
 }
 
+// isLiveFor reports whether id is a live session of user.
+func (m *sessionManager) isLiveFor(id, user string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	owner, ok := m.live[id]
+	return ok && owner == user
+}
+
 func (m *sessionManager) Terminate(id string) (isNotAllowed bool, err error) {
 	m.mu.Lock()
 	delete(m.live, id)
 	m.mu.Unlock()
 	return false, nil
+}
+
+// userSessions is the session manager as one user's request sees it: only that user's
+// sessions exist.
+type userSessions struct {
+	m    *sessionManager
+	user string
+}
+
+func (u userSessions) Generate() string { return u.m.generateFor(u.user) }
+
+func (u userSessions) Validate(id string) (isTerminated bool, err error) {
+	if !u.m.isLiveFor(id, u.user) {
+		return false, errUnknownSession
+	}
+	return false, nil
+}
+
+func (u userSessions) Terminate(id string) (isNotAllowed bool, err error) {
+	if !u.m.isLiveFor(id, u.user) {
+		return true, errUnknownSession
+	}
+	return u.m.Terminate(id)
 }
 
 // Len is the number of live sessions.
@@ -75,8 +122,8 @@ func (m *sessionManager) Len() int {
 // it never sent one. mcp-go leaves GET and DELETE to the transport: it would open a stream
 // that never ends for a GET without a session (minting an id that nothing ever ends) or
 // with a made-up one, and answer a DELETE of an unknown session with 200; a POST with an
-// unknown id it answers with 404 itself. Clients of the stateless revision have no
-// sessions, and mcp-go answers them itself.
+// unknown id it answers with 404 itself. A session of another user is unknown, whatever the
+// method. Clients of the stateless revision have no sessions, and mcp-go answers them itself.
 func (m *sessionManager) requireSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) {
@@ -84,6 +131,10 @@ func (m *sessionManager) requireSession(next http.Handler) http.Handler {
 			return
 		}
 		id := r.Header.Get(mcpserver.HeaderKeySessionID)
+		if id != "" && m.isLive(id) && !m.isLiveFor(id, userName(r.Context())) {
+			http.Error(w, "not found: unknown or expired session; initialize again", http.StatusNotFound)
+			return
+		}
 		switch r.Method {
 		case http.MethodGet, http.MethodDelete:
 			switch {

@@ -33,6 +33,10 @@ type HTTPConfig struct {
 	Transport string // "sse" for SSE; anything else is Streamable HTTP
 	Addr      string // host:port to listen on; a loopback address also requires local Host and Origin headers
 	Token     string // the bearer token every request but the health check must carry; "" none
+	// Users, when set, serves a team instead of one token: each request carries one user's
+	// token and is made for that user (their resource, reads, tokens and limits). Never
+	// together with Token.
+	Users *Users
 	// SessionTTL closes a Streamable HTTP session idle this long; 0 means DefaultSessionTTL.
 	SessionTTL time.Duration
 
@@ -45,6 +49,9 @@ type HTTPConfig struct {
 // ServeHTTP serves MCP over Streamable HTTP (/mcp) or SSE (/sse and /message) until
 // ctx ends, then shuts down gracefully: in-flight calls get ShutdownTimeout to finish.
 func ServeHTTP(ctx context.Context, s *mcpserver.MCPServer, cfg HTTPConfig, logger *slog.Logger) error {
+	if err := cfg.checkUsers(); err != nil {
+		return err
+	}
 	ln := cfg.listener
 	if ln == nil {
 		var err error
@@ -71,7 +78,7 @@ func ServeHTTP(ctx context.Context, s *mcpserver.MCPServer, cfg HTTPConfig, logg
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	shutdown, endpoint := mountTransport(ctx, mux, s, srv, cfg, logger)
-	policy := newAccessPolicy(cfg.Addr, cfg.Token, MaxBody)
+	policy := newAccessPolicy(cfg.Addr, cfg.Token, cfg.Users, MaxBody)
 	protected := policy.wrap(mux)
 	srv.Handler = budgetWrites(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Load balancers probe health without a token; the answer reveals nothing.
@@ -85,7 +92,11 @@ func ServeHTTP(ctx context.Context, s *mcpserver.MCPServer, cfg HTTPConfig, logg
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	url := "http://" + ln.Addr().String() + endpoint
-	logger.Info("serving MCP", "transport", cfg.Transport, "url", url, "token_required", policy.tokenHash != nil)
+	if cfg.Users != nil {
+		logger.Info("serving MCP", "transport", cfg.Transport, "url", url, "users", cfg.Users.Len())
+	} else {
+		logger.Info("serving MCP", "transport", cfg.Transport, "url", url, "token_required", policy.tokenHash != nil)
+	}
 
 	select {
 	case err := <-served:
@@ -95,19 +106,34 @@ func ServeHTTP(ctx context.Context, s *mcpserver.MCPServer, cfg HTTPConfig, logg
 	return shutdownGracefully(ctx, srv, shutdown, served, logger)
 }
 
+// ErrUsersWithToken is the team configuration ServeHTTP refuses.
+var ErrUsersWithToken = errors.New("a users file and a single bearer token exclude each other: each user has their own token")
+
+func (cfg HTTPConfig) checkUsers() error {
+	switch {
+	case cfg.Users == nil:
+		return nil
+	case cfg.Token != "":
+		return ErrUsersWithToken
+	}
+	return nil
+}
+
 // mountTransport adds the transport cfg names to mux and returns how to shut it down and
 // the endpoint a client connects to.
 func mountTransport(ctx context.Context, mux *http.ServeMux, s *mcpserver.MCPServer, srv *http.Server, cfg HTTPConfig, logger *slog.Logger) (shutdown func(context.Context) error, endpoint string) {
 	if cfg.Transport == "sse" {
+		owners := newSSEOwners()
 		sse := mcpserver.NewSSEServer(s,
 			mcpserver.WithHTTPServer(srv),
 			mcpserver.WithSSEEndpoint(SSEPath),
 			mcpserver.WithMessageEndpoint(MessagePath),
 			mcpserver.WithKeepAlive(true),
 			mcpserver.WithKeepAliveInterval(keepAliveEvery),
+			mcpserver.WithSessionIDGenerator(owners.generate),
 		)
-		mux.Handle(SSEPath, sse.SSEHandler())
-		mux.Handle(MessagePath, sse.MessageHandler())
+		mux.Handle(SSEPath, owners.stream(sse.SSEHandler()))
+		mux.Handle(MessagePath, owners.messages(sse.MessageHandler()))
 		return sse.Shutdown, SSEPath
 	}
 	sessions := cfg.sessions
@@ -126,7 +152,7 @@ func mountTransport(ctx context.Context, mux *http.ServeMux, s *mcpserver.MCPSer
 	streamable := mcpserver.NewStreamableHTTPServer(s,
 		mcpserver.WithStreamableHTTPServer(srv),
 		mcpserver.WithEndpointPath(MCPPath),
-		mcpserver.WithSessionIdManager(sessions),
+		mcpserver.WithSessionIdManagerResolver(sessions),
 		mcpserver.WithSessionIdleTTL(ttl),
 		mcpserver.WithHeartbeatInterval(keepAliveEvery),
 		mcpserver.WithStreamableHTTPLogger(transportLogger),
