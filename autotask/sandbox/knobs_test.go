@@ -138,6 +138,7 @@ func TestLatencyRespectsCancellation(t *testing.T) {
 	before := tn.s.Count("TicketNotes")
 
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // a failed assertion must not leave the request held for an hour
 	done := make(chan error, 1)
 	go func() {
 		_, _, err := rawDo(ctx, tn, "POST", api+"Tickets/"+itoa(ticket)+"/Notes", noteBody)
@@ -160,6 +161,7 @@ func TestLatencyRespectsCancellation(t *testing.T) {
 func TestLatencyHoldsTheThreadSlot(t *testing.T) {
 	tn := newTenant(t, sandbox.Options{Tickets: 30, Companies: 5, ThreadLimit: 1, Latency: time.Hour})
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel() // a failed assertion must not leave the request held for an hour
 	done := make(chan error, 1)
 	go func() {
 		_, _, err := rawDo(ctx, tn, "GET", api+"Tickets/10001", "")
