@@ -7,7 +7,7 @@
 // What each file measures, and the target it is measured against. The targets are written here
 // because timings are reported, never asserted (the machines are shared); request counts and byte
 // ratios are deterministic and are asserted by the ordinary tests here. The numbers in scripts/bench's
-// table (1 to 6) follow this list:
+// table (1 to 8) follow this list:
 //
 //   - 1, cold start: cmd/autotask-mcp's own BenchmarkColdStart, which scripts/bench runs;
 //     it is not repeated here. Target: initialize answered within 15 ms of process start.
@@ -32,6 +32,13 @@
 //     tickets"): the tool calls, bytes and requests (warm, names cold, cold) of each answer.
 //     Targets: one call each; the 19 New tickets <= 4 KB with names; a page with names <= 1 +
 //     the entities it names requests with the names cold, 1 warm.
+//   - 8, workflow_test.go: six workflows (the first get_ticket of a process, get_ticket with every
+//     include, a 25-row query_entity, add_ticket_note, a confirmed resolve_ticket, log_time) with
+//     the sandbox answering in 250 ms, as a real zone does: wall time, requests, and the critical
+//     path (round trips that wait on each other) from the sandbox's request log, beside the one
+//     the code implies (expectedCriticalPath; TestWorkflowCriticalPaths holds them equal); and the
+//     requests of a scripted 20-call assistant session (asserted). Target: wall ÷ (critical path ×
+//     250 ms) <= 1.15 for each workflow.
 //
 // stack_test.go builds the in-process stack (the binary's server options, the sandbox behind a
 // timing middleware); binary_test.go builds and runs the real binary, only when a benchmark asks.

@@ -22,7 +22,7 @@ type apiRequest struct {
 }
 
 // serveAPI runs the pipeline every authenticated request takes: auth, the hourly budget,
-// the thread limit, injected faults, progressive slowdown, then the handler.
+// the thread limit, latency, injected faults, progressive slowdown, then the handler.
 func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request, segs []string) {
 	if len(segs) == 0 {
 		writeNotFound(w, r)

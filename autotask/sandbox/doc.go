@@ -37,8 +37,14 @@
 //     flight per integration code and endpoint family (429 "API thread threshold of 3
 //     threads has been exceeded").
 //   - Faults on demand (Faults): scripted for the next n requests to a path, or at a seeded
-//     probability: an error status, a hang, a reset connection (before or after the write
-//     is applied), a truncated JSON body, an HTML error page.
+//     rate each (Options.RandomFaults, Faults.RandomMix): an error status, a hang, a reset
+//     connection (before or after the write is applied), a truncated JSON body, an HTML
+//     error page; FaultNamed gives the eight a client must survive short names (500, hang,
+//     reset-after-apply, ...) for a command line.
+//   - A real zone's round trip: Options.Latency (± Jitter, drawn from Seed) holds every
+//     request past authentication inside its thread slot, and gives up when the client
+//     does. Options.RequestLog hears of every request: method, path, status, when it
+//     arrived and how long it took; never a header or the query string.
 //
 // # Seed data
 //

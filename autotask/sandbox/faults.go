@@ -74,10 +74,17 @@ type scriptedFault struct {
 	fault          Fault
 }
 
+// randomFault is the faults drawn at random: one draw per request picks at most one of
+// them, each with its own rate.
 type randomFault struct {
-	p     float64
-	rng   *rand.Rand
-	fault Fault
+	rng *rand.Rand
+	mix []RandomFault
+}
+
+// RandomFault is a fault and the share of requests it breaks (0 to 1).
+type RandomFault struct {
+	Fault Fault
+	Rate  float64
 }
 
 // Faults gives access to fault injection.
@@ -103,13 +110,27 @@ func (f *Faults) Script(method, pathPrefix string, n int, fault Fault) {
 // Random makes every request fail with fault with the given probability, drawn from a
 // generator seeded with seed so a run can be replayed. Scripted faults take precedence.
 func (f *Faults) Random(probability float64, seed int64, fault Fault) {
+	f.RandomMix(seed, []RandomFault{{Fault: fault, Rate: probability}})
+}
+
+// RandomMix replaces the random faults with mix: each request meets at most one of them,
+// fault i with probability mix[i].Rate, drawn from a generator seeded with seed so a run can
+// be replayed. Rates that add up past 1 leave the last faults of mix with less than their
+// rate. Scripted faults take precedence.
+func (f *Faults) RandomMix(seed int64, mix []RandomFault) {
+	var kept []RandomFault
+	for _, m := range mix {
+		if m.Rate > 0 {
+			kept = append(kept, m)
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if probability <= 0 {
+	if len(kept) == 0 {
 		f.random = nil
 		return
 	}
-	f.random = &randomFault{p: probability, rng: rand.New(rand.NewPCG(uint64(seed), 0x5eed)), fault: fault}
+	f.random = &randomFault{rng: rand.New(rand.NewPCG(uint64(seed), 0x5eed)), mix: kept}
 }
 
 // Clear removes every fault.
@@ -133,14 +154,24 @@ func (f *Faults) pick(method, path string) (Fault, bool) {
 			return sc.fault, true
 		}
 	}
-	if f.random != nil && f.random.rng.Float64() < f.random.p {
-		return f.random.fault, true
+	if f.random == nil {
+		return Fault{}, false
+	}
+	draw, below := f.random.rng.Float64(), 0.0
+	for _, m := range f.random.mix {
+		below += m.Rate
+		if draw < below {
+			return m.Fault, true
+		}
 	}
 	return Fault{}, false
 }
 
-// withFaults serves the request through the fault, if one is due.
+// withFaults serves the request, after its latency, through the fault, if one is due.
 func (s *Sandbox) withFaults(w http.ResponseWriter, r *http.Request, segs []string, serve http.HandlerFunc) {
+	if !s.latency.wait(r) {
+		return
+	}
 	fault, ok := s.faults.pick(r.Method, relPath(segs))
 	if !ok {
 		serve(w, r)
@@ -160,10 +191,7 @@ func (s *Sandbox) withFaults(w http.ResponseWriter, r *http.Request, segs []stri
 		}
 		writeErrors(w, status, msg)
 	case FaultHang:
-		// Read the body first: net/http notices a client that went away only once the
-		// request body has been consumed.
-		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		bufferBody(r)
 		if fault.Hang <= 0 {
 			<-r.Context().Done()
 			return
@@ -197,6 +225,13 @@ func (s *Sandbox) withFaults(w http.ResponseWriter, r *http.Request, segs []stri
 	default:
 		serve(w, r)
 	}
+}
+
+// bufferBody reads the request body into memory before a request is held: net/http
+// notices a client that went away only once the request body has been consumed.
+func bufferBody(r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+	r.Body = io.NopCloser(bytes.NewReader(body))
 }
 
 func cmpOr(v, def int) int {

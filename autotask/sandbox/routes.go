@@ -9,6 +9,14 @@ import (
 
 // ServeHTTP answers /ATServicesRest/V1.0/... (any case) like the real API.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.opts.RequestLog != nil {
+		s.logRequest(w, r, s.route)
+		return
+	}
+	s.route(w, r)
+}
+
+func (s *Sandbox) route(w http.ResponseWriter, r *http.Request) {
 	segs, ok := splitAPIPath(r.URL.Path)
 	switch {
 	case !ok:

@@ -41,6 +41,17 @@ type Options struct {
 	// passes 50% / 75% of HourlyLimit; 0 = none.
 	SlowdownAt50, SlowdownAt75 time.Duration
 
+	// Latency holds every request past authentication (zone lookups included) this long
+	// before serving it, inside its thread slot, as a real zone's round trip does; Jitter
+	// (at most Latency) spreads it uniformly over Latency±Jitter, drawn from Seed. 0 = none.
+	Latency, Jitter time.Duration
+	// RandomFaults break that share of requests at random, drawn from Seed (see
+	// Faults.RandomMix); Faults() changes them later.
+	RandomFaults []RandomFault
+	// RequestLog, when set, is called once per request as it ends, with no credentials in
+	// what it gets (see LoggedRequest).
+	RequestLog func(LoggedRequest)
+
 	Now func() time.Time // default time.Now
 
 	// PutOnly names entities this tenant updates only by PUT: a PATCH on them, at their own URL
@@ -83,6 +94,8 @@ type Sandbox struct {
 	limits *limiter
 	stats  *statsRecorder
 	clock  *clock
+	// latency is what every request waits before it is served.
+	latency *latency
 
 	storesMu sync.Mutex
 	stores   map[string]*store // entity name -> records, created on first use
@@ -105,9 +118,11 @@ func New(opts Options) *Sandbox {
 		limits:    newLimiter(opts.HourlyLimit, opts.ThreadLimit),
 		stats:     newStatsRecorder(),
 		clock:     &clock{now: opts.Now},
+		latency:   newLatency(opts.Latency, opts.Jitter, opts.Seed),
 		stores:    map[string]*store{},
 		ticketSeq: map[string]int{},
 	}
+	s.faults.RandomMix(opts.Seed, opts.RandomFaults)
 	s.seed()
 	return s
 }

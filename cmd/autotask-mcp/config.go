@@ -35,7 +35,12 @@ type serverConfig struct {
 	AllowWrites    string // raw; parsed by the guard
 	GuardKey       []byte // nil: the guard makes a random key per process
 	ValidateOutput bool
+	// SandboxKnobs shape the built-in sandbox (--sandbox-latency ...); an error with a real tenant.
+	SandboxKnobs sandboxKnobs
 }
+
+// sandboxKnobPrefix puts the built-in sandbox's knobs apart from the server's own flags.
+const sandboxKnobPrefix = "sandbox-"
 
 // serverFlags binds the shared flags to a flag set; finish validates and fills in the rest.
 type serverFlags struct {
@@ -45,6 +50,7 @@ type serverFlags struct {
 	auditLog          string
 	completeStatus    string
 	allowWrites       allowWritesFlag
+	sandboxKnobs      *sandboxKnobs
 }
 
 func addServerFlags(fs *flag.FlagSet) *serverFlags {
@@ -56,6 +62,7 @@ func addServerFlags(fs *flag.FlagSet) *serverFlags {
 	fs.StringVar(&f.completeStatus, "complete-status", "", "ticket status `id` that means Complete (default: the status labelled exactly \"Complete\")")
 	fs.Var(&f.allowWrites, "allow-writes", "comma-separated write tools and/or the entities they write, the only writes offered (default: all; an unknown name is an error)")
 	fs.BoolVar(&f.validateOutput, "validate-output", false, "check every structured tool result against the tool's output schema (diagnostics and tests; costs time on each call)")
+	f.sandboxKnobs = addSandboxKnobs(fs, sandboxKnobPrefix)
 	return f
 }
 
@@ -67,6 +74,12 @@ func (f *serverFlags) finish(lookup env) (serverConfig, error) {
 		AuditLog:       strings.TrimSpace(f.auditLog),
 		CompleteStatus: strings.TrimSpace(f.completeStatus),
 		ValidateOutput: f.validateOutput,
+		SandboxKnobs:   *f.sandboxKnobs,
+	}
+	if err := cfg.SandboxKnobs.validate(func(name string) string {
+		return fmt.Sprintf("--%s%s (%s)", sandboxKnobPrefix, name, envName(sandboxKnobPrefix+name))
+	}); err != nil {
+		return cfg, err
 	}
 	var err error
 	if cfg.AllowWrites, err = f.allowWrites.value(lookup); err != nil {

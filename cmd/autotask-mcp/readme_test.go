@@ -247,9 +247,6 @@ func isGoRunThis(words []string) bool {
 	return len(words) >= len(goRunThis) && slices.Equal(words[:len(goRunThis)], goRunThis)
 }
 
-// stderrPrefix starts every line this program writes to stderr outside its logs.
-const stderrPrefix = "autotask-mcp: "
-
 // splitShownStderr separates the lines an example shows on stderr (the program's notices,
 // which a terminal interleaves with stdout) from the stdout it shows.
 func splitShownStderr(shown string) (stdout string, stderr []string) {

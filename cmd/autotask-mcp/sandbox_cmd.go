@@ -18,10 +18,11 @@ func runSandbox(ctx context.Context, args []string, std stdio) error {
 	username := fs.String("username", def.Username, "API user name the sandbox accepts")
 	secret := fs.String("secret", def.Secret, "API secret the sandbox accepts")
 	code := fs.String("integration-code", def.IntegrationCode, "API integration code the sandbox accepts")
-	seed := fs.Int64("seed", 1, "data seed: the same seed gives the same tenant")
+	seed := fs.Int64("seed", 1, "data seed: the same seed gives the same tenant, latencies and faults")
 	tickets := fs.Int("tickets", 500, "number of tickets to generate")
 	level := levelValue{}
 	fs.Var(&level, "log-level", "log level on stderr: `debug|info|warn|error`")
+	knobs := addSandboxKnobs(fs, "")
 	positional, err := parseFlags(fs, args, nil, false, std.out)
 	if err != nil {
 		return err
@@ -35,13 +36,16 @@ func runSandbox(ctx context.Context, args []string, std stdio) error {
 	if *tickets < 0 {
 		return usageErrorf("sandbox --tickets must not be negative, got %d", *tickets)
 	}
+	if err := knobs.validate(func(name string) string { return "sandbox --" + name }); err != nil {
+		return err
+	}
 	logger := newLogger(std.err, level.level)
 	if !server.IsLoopbackAddr(*addr) {
 		logger.Warn("the sandbox accepts its published credentials from any machine that can reach it", "addr", *addr)
 	}
 
 	creds := sandbox.Credentials{Username: *username, Secret: *secret, IntegrationCode: *code}
-	sb, err := startLocalSandbox(*addr, sandbox.Options{Seed: *seed, Tickets: *tickets, Credentials: creds}, logger)
+	sb, err := startLocalSandbox(*addr, knobs.apply(sandbox.Options{Seed: *seed, Tickets: *tickets, Credentials: creds}, std.err), logger)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,8 @@ type tenant struct {
 // openTenant picks the tenant: the sandbox when asked for or when no credentials are
 // configured (saying so in one line on notice), the real tenant otherwise. It does no
 // network I/O: zone discovery and the sandbox's seeding happen on first use, so the
-// server answers initialize at once.
+// server answers initialize at once. With --sandbox-request-log, notice also gets the
+// sandbox's request log.
 func openTenant(cfg serverConfig, lookup env, logger *slog.Logger, notice io.Writer) (*tenant, error) {
 	apiCfg, cfgErr := autotask.ConfigFromLookup(lookup)
 	useSandbox := cfg.Sandbox
@@ -42,6 +43,9 @@ func openTenant(cfg serverConfig, lookup env, logger *slog.Logger, notice io.Wri
 			}
 		}
 	}
+	if !useSandbox && cfg.SandboxKnobs.set() {
+		return nil, usageErrorf("the --%s* flags shape the built-in sandbox tenant, and Autotask credentials are configured: add --sandbox, or drop them", sandboxKnobPrefix)
+	}
 	if !useSandbox {
 		apiCfg.Logger = logger
 		client, err := autotask.New(apiCfg)
@@ -51,7 +55,7 @@ func openTenant(cfg serverConfig, lookup env, logger *slog.Logger, notice io.Wri
 		return &tenant{Client: client, Config: apiCfg}, nil
 	}
 
-	sb, err := startLocalSandbox("127.0.0.1:0", sandbox.Options{}, logger)
+	sb, err := startLocalSandbox("127.0.0.1:0", cfg.SandboxKnobs.apply(sandbox.Options{}, notice), logger)
 	if err != nil {
 		return nil, err
 	}
