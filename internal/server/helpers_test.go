@@ -72,7 +72,12 @@ type inProcessHTTP struct {
 // in here) until the test ends, then requires a graceful shutdown.
 func startInProcessHTTP(t *testing.T, cfg HTTPConfig) *inProcessHTTP {
 	t.Helper()
-	s := New(Config{Deps: sandboxDeps(t)})
+	return serveInProcessHTTP(t, New(Config{Deps: sandboxDeps(t)}), cfg)
+}
+
+// serveInProcessHTTP is startInProcessHTTP for a server the test built itself.
+func serveInProcessHTTP(t *testing.T, s *mcpserver.MCPServer, cfg HTTPConfig) *inProcessHTTP {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	cfg.Transport, cfg.Addr, cfg.listener = "http", ln.Addr().String(), ln
