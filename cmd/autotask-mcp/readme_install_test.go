@@ -107,7 +107,9 @@ func checkGoInstall(t *testing.T, target string) {
 	bin := t.TempDir()
 	install := exec.CommandContext(t.Context(), "go", "install", "-trimpath", "./cmd/autotask-mcp")
 	install.Dir = repoRoot
-	install.Env = append(os.Environ(), "GOBIN="+bin, "GOFLAGS=")
+	// A user's go install has no GOFLAGS of this machine's (not "": an empty GOFLAGS falls
+	// back to what `go env -w` stored).
+	install.Env = append(os.Environ(), "GOBIN="+bin, "GOFLAGS=-mod=readonly")
 	out, err := install.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	stdout, stderr, code := runProgram(t, filepath.Join(bin, "autotask-mcp"), testEnv(t), "", "version")
