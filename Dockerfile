@@ -16,7 +16,7 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-# Set by scripts/release's callers: docker build --build-arg VERSION=v1.2.3 --build-arg COMMIT=$(git rev-parse HEAD)
+# To stamp a release in: docker build --build-arg VERSION=v1.2.3 --build-arg COMMIT=<git commit> .
 ARG VERSION=
 ARG COMMIT=
 RUN CGO_ENABLED=0 go build -trimpath -buildvcs=false -ldflags="-s -w -X main.buildVersion=${VERSION} -X main.buildCommit=${COMMIT}" -o /out/autotask-mcp ./cmd/autotask-mcp
