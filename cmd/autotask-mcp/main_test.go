@@ -72,9 +72,15 @@ func testEnv(t testing.TB, extra ...string) []string {
 // runBinary runs the binary to completion and returns stdout, stderr and exit status.
 func runBinary(t testing.TB, env []string, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return runProgram(t, binPath, env, stdin, args...)
+}
+
+// runProgram is runBinary for another build of the program.
+func runProgram(t testing.TB, bin string, env []string, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binPath, args...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = env
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
@@ -129,7 +135,14 @@ var urlInLog = regexp.MustCompile(`url=(http://\S+)`)
 func startHTTPServer(t *testing.T, env []string, transportName string, args ...string) *httpServer {
 	t.Helper()
 	full := append([]string{"--transport", transportName, "--addr", "127.0.0.1:0"}, args...)
-	cmd := exec.Command(binPath, full...)
+	return startServerProcess(t, binPath, env, full...)
+}
+
+// startServerProcess starts bin with args and env, which must make it serve HTTP, and
+// does the rest of what startHTTPServer does.
+func startServerProcess(t *testing.T, bin string, env []string, args ...string) *httpServer {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Env = env
 	pipe, err := cmd.StderrPipe()
 	require.NoError(t, err)

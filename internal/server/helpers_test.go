@@ -85,7 +85,12 @@ func startInProcessHTTP(t *testing.T, cfg HTTPConfig) *inProcessHTTP {
 // startHTTPWith is startInProcessHTTP over the tools' dependencies deps.
 func startHTTPWith(t *testing.T, cfg HTTPConfig, deps tools.Deps) *inProcessHTTP {
 	t.Helper()
-	s := New(Config{Deps: deps, ValidateOutput: true})
+	return serveInProcessHTTP(t, New(Config{Deps: deps, ValidateOutput: true}), cfg)
+}
+
+// serveInProcessHTTP is startInProcessHTTP for a server the test built itself.
+func serveInProcessHTTP(t *testing.T, s *mcpserver.MCPServer, cfg HTTPConfig) *inProcessHTTP {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	if cfg.Transport == "" {

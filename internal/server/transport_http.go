@@ -17,7 +17,7 @@ const (
 	MCPPath     = "/mcp"     // Streamable HTTP
 	SSEPath     = "/sse"     // SSE: the server's stream
 	MessagePath = "/message" // SSE: the client's messages
-	HealthPath  = "/healthz" // answers ok, without a token, for load balancers
+	HealthPath  = "/healthz" // answers ok, without a token, for health checkers
 )
 
 const keepAliveEvery = 30 * time.Second
@@ -73,17 +73,13 @@ func ServeHTTP(ctx context.Context, s *mcpserver.MCPServer, cfg HTTPConfig, logg
 	}
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+HealthPath, func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = w.Write([]byte("ok\n"))
-	})
 	shutdown, endpoint := mountTransport(ctx, mux, s, srv, cfg, logger)
 	policy := newAccessPolicy(cfg.Addr, cfg.Token, cfg.Users, MaxBody)
 	protected := policy.wrap(mux)
 	srv.Handler = budgetWrites(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Load balancers probe health without a token; the answer reveals nothing.
+		// Health checkers carry no token; serveHealth's answer reveals nothing.
 		if r.URL.Path == HealthPath {
-			mux.ServeHTTP(w, r)
+			serveHealth(w, r)
 			return
 		}
 		protected.ServeHTTP(w, r)
