@@ -52,11 +52,7 @@ func (g *Guard) SeenValue(ctx context.Context, session, entity string, id int64,
 	if err != nil || !found {
 		return "", false
 	}
-	fields := st.Fields
-	if st.Expected != nil {
-		fields = st.Expected
-	}
-	if v, ok := fields[field]; ok {
+	if v, ok := st.Fields[field]; ok {
 		return v, true
 	}
 	return storedNull, true
