@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -139,7 +140,7 @@ func getTicket(ctx context.Context, deps Deps, in getTicketInput) (*mcp.CallTool
 		return nil, fmt.Errorf("metadata of Tickets: %w", err)
 	}
 	version := recordRead(ctx, deps, "Tickets", id, rec)
-	view := rec.Clone()
+	view := maps.Clone(rec) // shallow: compactRecord only reads the values, the omits only delete keys
 	for _, f := range ticketViewOmits {
 		if f == "lastActivityDate" && version != guard.VersionOf(map[string]any{f: rec[f]}) {
 			continue // the version is a hash, not this date: keep the date
