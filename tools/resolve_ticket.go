@@ -121,13 +121,12 @@ func newResolvePlan(ctx context.Context, r *writeRun, in resolveTicketInput) (re
 	return p, nil
 }
 
-// readFresh is the fresh GET of the ticket and, when the Complete status may follow, the count of
-// its time entries sent with it: different endpoints, so neither waits for the other. The count is
-// sent only when the ticket, as this session last knew it, is not Complete yet (seenComplete), so it
-// is never sent in vain on a write that goes ahead. The first failure cancels the other request; the
-// GET's own failure is reported before the count's, as when they were sent one after the other.
+// readFresh is the fresh GET of the ticket and, when decideStatus will need the count of its time
+// entries (countAhead), that count sent with it: different endpoints, so neither waits for the
+// other. The first failure cancels the other request; the GET's own failure is reported before the
+// count's, as when they were sent one after the other.
 func (p *resolvePlan) readFresh(ctx context.Context, r *writeRun, complete bool) (autotask.Record, error) {
-	if !complete || p.seenComplete(ctx, r) {
+	if !p.countAhead(ctx, r, complete) {
 		return r.readFresh(ctx, "read ticket")
 	}
 	var rec autotask.Record
@@ -152,19 +151,20 @@ func (p *resolvePlan) readFresh(ctx context.Context, r *writeRun, complete bool)
 	return r.checkFresh(ctx, "read ticket", rec, getErr)
 }
 
-// seenComplete reports whether the ticket had the Complete status when this session last read it.
-// Unknown (not read, no metadata) is false: the count is then sent, as it is needed unless the
-// ticket is Complete.
-func (p *resolvePlan) seenComplete(ctx context.Context, r *writeRun) bool {
-	if r.md == nil {
+// countAhead reports whether decideStatus will count the time entries: the Complete status is asked
+// for, the tenant has one, and the ticket did not have it when this session last read it. The guard
+// lets the write go ahead only while the ticket is as the session knew it, so a count sent ahead is
+// never sent in vain on a write that goes ahead.
+func (p *resolvePlan) countAhead(ctx context.Context, r *writeRun, complete bool) bool {
+	if !complete || r.md == nil {
 		return false
 	}
 	target, err := completeStatus(r.md, r.deps.CompleteStatus)
 	if err != nil {
-		return false
+		return false // decideStatus reports it, before any count
 	}
 	seen, ok := r.deps.Guard.SeenValue(ctx, r.w.Session, r.w.Entity, r.w.ID, "status")
-	return ok && sameValue("integer", strings.Trim(seen, `"`), target.Value)
+	return ok && !sameValue("integer", strings.Trim(seen, `"`), target.Value) // not read: the guard refuses
 }
 
 // decide settles the plan against the fresh ticket: whether the status changes (decideStatus),
