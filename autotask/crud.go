@@ -9,13 +9,59 @@ import (
 	"strings"
 )
 
+// The envelopes hold records as any: encoding/json builds a map[string]any by itself only when it
+// decodes into an empty interface, while into a Record, a named map, it goes by reflection, an
+// allocation and a reflect call for every field. asRecord and asRecords make Records of them.
 type itemEnvelope struct {
-	Item Record `json:"item"`
+	Item any `json:"item"`
 }
 
 type itemsEnvelope struct {
-	Items       []Record    `json:"items"`
+	Items       []any       `json:"items"`
 	PageDetails PageDetails `json:"pageDetails"`
+}
+
+// asRecord is a decoded item as a Record; a JSON null is nil. An item that is not an object is a
+// malformed answer, transient like any other malformed body of a read.
+func asRecord(req apiRequest, item any) (Record, error) {
+	switch m := item.(type) {
+	case nil:
+		return nil, nil
+	case map[string]any:
+		return Record(m), nil
+	}
+	return nil, &APIError{Method: req.method, Path: req.path, StatusCode: 200, Kind: ErrTransient,
+		Err: fmt.Errorf("malformed response body: an item is a JSON %s, not an object", jsonKind(item))}
+}
+
+func asRecords(req apiRequest, items []any) ([]Record, error) {
+	if items == nil {
+		return nil, nil
+	}
+	out := make([]Record, len(items))
+	for i, item := range items {
+		rec, err := asRecord(req, item)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = rec
+	}
+	return out, nil
+}
+
+// jsonKind names the JSON type of a value decoded with UseNumber.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case bool:
+		return "boolean"
+	}
+	return fmt.Sprintf("%T", v)
 }
 
 type itemIDEnvelope struct {
@@ -91,14 +137,19 @@ func (c *Client) GetChild(ctx context.Context, parent string, parentID int64, se
 
 func (c *Client) getItem(ctx context.Context, path string) (Record, error) {
 	var env itemEnvelope
-	if err := c.call(ctx, apiRequest{method: "GET", path: path, kind: kindRead}, &env); err != nil {
+	req := apiRequest{method: "GET", path: path, kind: kindRead}
+	if err := c.call(ctx, req, &env); err != nil {
 		return nil, err
 	}
-	if env.Item == nil {
+	rec, err := asRecord(req, env.Item)
+	if err != nil {
+		return nil, err
+	}
+	if rec == nil {
 		return nil, &APIError{Method: "GET", Path: path, StatusCode: 200, Kind: ErrNotFound,
 			Messages: []string{"no record with this id"}}
 	}
-	return env.Item, nil
+	return rec, nil
 }
 
 // ListChildren returns every record under a parent: GET /{parent}/{parentID}/{segment}.
@@ -119,7 +170,11 @@ func (c *Client) ListChildren(ctx context.Context, parent string, parentID int64
 		if err := c.call(ctx, req, &env); err != nil {
 			return nil, fmt.Errorf("list %s %d %s: %w", r.Parent, parentID, r.Segment, err)
 		}
-		out = append(out, env.Items...)
+		items, err := asRecords(req, env.Items)
+		if err != nil {
+			return nil, fmt.Errorf("list %s %d %s: %w", r.Parent, parentID, r.Segment, err)
+		}
+		out = append(out, items...)
 		next := env.PageDetails.NextPageURL
 		if next == "" || seen[next] {
 			return out, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -240,6 +241,39 @@ func TestDeleteNotResentWhenTheAnswerIsLost(t *testing.T) {
 			assert.Contains(t, err.Error(), "may or may not have been applied")
 			assert.Equal(t, 1, tn.endpointCount("DELETE TimeEntries/{id}"), "exactly one DELETE was sent")
 			assert.Equal(t, before-tt.wantDeleted, tn.sb.Count("TimeEntries"))
+		})
+	}
+}
+
+// Records are decoded as plain JSON objects; an item that is not one is a malformed answer, not a
+// record with no fields.
+func TestItemThatIsNotAnObjectIsMalformed(t *testing.T) {
+	tests := []struct {
+		name, body string
+		read       func(c *autotask.Client, ctx context.Context) error
+	}{
+		{"get", `{"item": 5}`, func(c *autotask.Client, ctx context.Context) error {
+			_, err := c.Get(ctx, "Tickets", 1)
+			return err
+		}},
+		{"query", `{"items": [{"id": 1}, "x"], "pageDetails": {"count": 2}}`, func(c *autotask.Client, ctx context.Context) error {
+			_, err := c.Query(ctx, "Tickets", autotask.Query{MaxRecords: 5})
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tn := newFrontedTenant(t, sandbox.Options{}, func(w http.ResponseWriter, r *http.Request) bool {
+				if !strings.Contains(r.URL.Path, "/Tickets/") {
+					return false
+				}
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(tt.body))
+				return true
+			})
+			err := tt.read(tn.client(t), testCtx(t))
+			require.ErrorIs(t, err, autotask.ErrTransient)
+			assert.Contains(t, err.Error(), "not an object")
 		})
 	}
 }

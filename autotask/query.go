@@ -41,11 +41,6 @@ type queryBody struct {
 	Filter        []Filter `json:"filter"`
 }
 
-type queryEnvelope struct {
-	Items       []Record    `json:"items"`
-	PageDetails PageDetails `json:"pageDetails"`
-}
-
 // unknownFieldRE matches the API's answer to a field it does not know.
 var unknownFieldRE = regexp.MustCompile(`(?i)unable to find (\S+) in the (\S+) entity`)
 
@@ -143,11 +138,15 @@ func (c *Client) QueryNext(ctx context.Context, entity string, q Query, nextPage
 }
 
 func (c *Client) queryPage(ctx context.Context, req apiRequest) (*Page, error) {
-	var env queryEnvelope
+	var env itemsEnvelope
 	if err := c.call(ctx, req, &env); err != nil {
 		return nil, err
 	}
-	return &Page{Items: env.Items, Details: env.PageDetails}, nil
+	items, err := asRecords(req, env.Items)
+	if err != nil {
+		return nil, err
+	}
+	return &Page{Items: items, Details: env.PageDetails}, nil
 }
 
 // checkNextPageURL makes sure next points at the client's own tenant and returns

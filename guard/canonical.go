@@ -70,6 +70,9 @@ func canonical(v any) any {
 }
 
 func canonicalNumber(n json.Number) any {
+	if plainInteger(string(n)) {
+		return n // already its one spelling: most numbers in a record are ids
+	}
 	s := strings.TrimSpace(string(n))
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return json.Number(strconv.FormatInt(i, 10))
@@ -80,6 +83,21 @@ func canonicalNumber(n json.Number) any {
 		return s
 	}
 	return floatNumber(f)
+}
+
+// plainInteger reports whether s is an integer as strconv.FormatInt spells it and ParseInt reads it
+// back unchanged: an optional '-', no leading zero, at most 18 digits (so it fits an int64).
+func plainInteger(s string) bool {
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" || len(digits) > 18 || (digits[0] == '0' && (len(digits) > 1 || len(s) > 1)) {
+		return false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func floatNumber(f float64) any {
@@ -111,18 +129,23 @@ func canonicalString(s string) string {
 // canonicalJSON is the one serialisation used for hashes and token bindings: map keys sorted (as
 // encoding/json always does), no HTML escaping, no trailing newline.
 func canonicalJSON(v any) []byte {
+	return []byte(canonicalText(v))
+}
+
+// canonicalText is canonicalJSON as a string, the form the ledger stores.
+func canonicalText(v any) string {
 	c := canonical(v)
 	// Most record fields are scalars: spell them directly rather than through an Encoder each.
 	switch c := c.(type) {
 	case nil:
-		return []byte("null")
+		return "null"
 	case bool:
-		return strconv.AppendBool(nil, c)
+		return strconv.FormatBool(c)
 	case json.Number:
-		return []byte(c)
+		return string(c)
 	case string:
 		if plainJSONString(c) {
-			return append(append(append(make([]byte, 0, len(c)+2), '"'), c...), '"')
+			return `"` + c + `"`
 		}
 	}
 	var buf bytes.Buffer
@@ -130,9 +153,9 @@ func canonicalJSON(v any) []byte {
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(c); err != nil {
 		// canonical only yields JSON-safe values; this is unreachable, but a hash must never be empty.
-		return []byte(fmt.Sprintf("%#v", v))
+		return fmt.Sprintf("%#v", v)
 	}
-	return bytes.TrimRight(buf.Bytes(), "\n")
+	return strings.TrimRight(buf.String(), "\n")
 }
 
 // plainJSONString reports whether s encodes as itself between quotes: printable ASCII without '"'
@@ -158,17 +181,18 @@ const (
 // JSON string "prefix… [N chars, sha256:…]". Two stored values are equal exactly when the fields are
 // (up to a 128-bit hash collision), and the stored text is already the truncated form a report shows.
 func storedValue(field string, v any) string {
-	b := canonicalJSON(v)
+	text := canonicalText(v)
 	if isSecretField(field) && v != nil {
-		return marshalString(fmt.Sprintf("[redacted sha256:%s]", digest(b)))
+		return marshalString(fmt.Sprintf("[redacted sha256:%s]", digest([]byte(text))))
 	}
-	if len(b) <= maxStoredBytes {
-		return string(b)
+	if len(text) <= maxStoredBytes {
+		return text
 	}
+	b := []byte(text)
 	if s, ok := canonical(v).(string); ok {
 		return marshalString(fmt.Sprintf("%s… [%d chars, sha256:%s]", prefixRunes(s, storedPrefixRunes), utf8.RuneCountInString(s), digest(b)))
 	}
-	return marshalString(fmt.Sprintf("%s… [%d bytes of JSON, sha256:%s]", prefixRunes(string(b), storedPrefixRunes), len(b), digest(b)))
+	return marshalString(fmt.Sprintf("%s… [%d bytes of JSON, sha256:%s]", prefixRunes(text, storedPrefixRunes), len(b), digest(b)))
 }
 
 func digest(b []byte) string {

@@ -232,3 +232,17 @@ func TestCanonicalJSONScalarShortcutMatchesEncoder(t *testing.T) {
 		assert.Equal(t, strings.TrimRight(buf.String(), "\n"), string(canonicalJSON(v)), "%#v", v)
 	}
 }
+
+// A number already in its one spelling is kept as it is; every other spelling still becomes it.
+func TestCanonicalNumberSpellings(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"0", "0"}, {"-0", "0"}, {"5", "5"}, {"-5", "-5"}, {"05", "5"}, {"+5", "5"}, {" 7 ", "7"},
+		{"123456789012345678", "123456789012345678"}, {"1234567890123456789", "1234567890123456789"},
+		{"9223372036854775807", "9223372036854775807"}, {"-9223372036854775808", "-9223372036854775808"},
+		{"1.0", "1"}, {"1e3", "1000"}, {"2.50", "2.5"}, {"-", "-"}, {"", ""},
+	}
+	for _, tt := range tests {
+		got := canonicalNumber(json.Number(tt.in))
+		assert.Equal(t, tt.want, fmt.Sprint(got), "%q", tt.in)
+	}
+}

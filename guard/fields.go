@@ -1,6 +1,10 @@
 package guard
 
-import "strings"
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+)
 
 // VolatileFields are the fields the API sets by itself when a record changes. They are ignored when a
 // fresh record is compared with the record this session expects after its own write (a PUT moves
@@ -57,7 +61,29 @@ var DefaultSensitiveFields = []string{
 // conflict report or an external Store.
 var secretMarkers = []string{"secret", "password", "passwd", "token", "apikey", "api_key", "credential", "privatekey", "private_key"}
 
+// isSecretField runs for every field of every record the guard sees, and a tenant has few field
+// names, seen again and again: the answer is remembered per name. The memo stops taking new names at
+// maxSecretMemo, so names from outside the tenant's metadata cannot grow it without bound; past that
+// the check is simply made each time.
 func isSecretField(name string) bool {
+	if v, ok := secretMemo.names.Load(name); ok {
+		return v.(bool)
+	}
+	secret := matchesSecretMarker(name)
+	if secretMemo.size.Add(1) <= maxSecretMemo {
+		secretMemo.names.Store(name, secret)
+	}
+	return secret
+}
+
+const maxSecretMemo = 4096
+
+var secretMemo struct {
+	names sync.Map // field name -> bool
+	size  atomic.Int32
+}
+
+func matchesSecretMarker(name string) bool {
 	n := strings.ToLower(name)
 	for _, m := range secretMarkers {
 		if strings.Contains(n, m) {

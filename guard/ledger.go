@@ -41,6 +41,23 @@ func (g *Guard) RecordRead(ctx context.Context, session, entity string, id int64
 	return nil
 }
 
+// SeenValue is one field of the record as session last knew it (read it, or expects it after its
+// own write), as canonical JSON ("5", "\"text\"", "null"); ok is false when the session has not
+// read the record. A tool may guess from it what its fresh read will show, to send a request beside
+// that read which only some values make worth sending: a write goes ahead only while the record is
+// as the session knew it, so the guess is right whenever the write goes ahead. The fresh read, not
+// this, decides.
+func (g *Guard) SeenValue(ctx context.Context, session, entity string, id int64, field string) (value string, ok bool) {
+	st, found, err := g.store.LoadRead(ctx, recordKey(session, entity, id))
+	if err != nil || !found {
+		return "", false
+	}
+	if v, ok := st.Fields[field]; ok {
+		return v, true
+	}
+	return storedNull, true
+}
+
 // RecordWrite remembers what this session's own successful write made of the record, so that its next
 // write is neither refused because of its own change nor let through after a change it did not make.
 //

@@ -390,3 +390,34 @@ func TestCheckAndRecordRefuseBadInput(t *testing.T) {
 	}
 	require.NoError(t, g.Check(bg, ticketWrite(session, nil), decodeTicket(t, true)), "the bad calls left the ledger intact")
 }
+
+// SeenValue is the field as the session last knew it: read, or expected after its own write whose
+// read-back did not settle it.
+func TestSeenValue(t *testing.T) {
+	g := newGuard(t, Options{})
+	_, ok := g.SeenValue(bg, session, "Tickets", 42, "status")
+	assert.False(t, ok, "not read yet")
+
+	require.NoError(t, g.RecordRead(bg, session, "Tickets", 42, decodeTicket(t, true)))
+	tests := []struct {
+		field, want string
+	}{
+		{"status", "1"},
+		{"title", `"Printer on fire"`},
+		{"assignedResourceID", "null"},
+		{"noSuchField", "null"},
+	}
+	for _, tt := range tests {
+		got, ok := g.SeenValue(bg, session, "tickets", 42, tt.field)
+		assert.True(t, ok, tt.field)
+		assert.Equal(t, tt.want, got, tt.field)
+	}
+	_, ok = g.SeenValue(bg, "another session", "Tickets", 42, "status")
+	assert.False(t, ok, "another session has not read it")
+
+	// The session's own write, not settled by a read-back: what it wrote.
+	require.NoError(t, g.RecordWrite(bg, session, "Tickets", 42, ticketWith(t, map[string]any{"status": 5}), nil))
+	got, ok := g.SeenValue(bg, session, "Tickets", 42, "status")
+	assert.True(t, ok)
+	assert.Equal(t, "5", got)
+}

@@ -3,6 +3,7 @@ package tools
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 
 	"github.com/mark3labs/mcp-go/mcp"
 )
@@ -19,9 +20,11 @@ const (
 )
 
 // carriesRecordText is implemented by outputs that may hold third-party text. The twin's fence says
-// what the structured "untrusted" list says, so the twin leaves the list out (withoutMarker).
+// what the structured "untrusted" list (marker) says, so the twin leaves the list out
+// (withoutMarker). The list is the output's last field: the structured JSON is the twin's with the
+// list appended, exactly what encoding the whole output gives, so the output is encoded once.
 type carriesRecordText interface {
-	recordText() bool
+	marker() untrustedSections
 	withoutMarker() any
 }
 
@@ -37,6 +40,9 @@ func structuredResult(v any) (*mcp.CallToolResult, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // "&" stays one byte; the twin escapes what matters below
+	if c, ok := v.(carriesRecordText); ok && len(c.marker()) > 0 {
+		return fencedResult(enc, &buf, c)
+	}
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
@@ -57,13 +63,30 @@ func structuredResult(v any) (*mcp.CallToolResult, error) {
 			}
 			text += "\n" + untrustedOpen + string(bytes.ReplaceAll(bytes.TrimSpace(buf.Bytes()), []byte("<"), []byte(`\u003c`))) + untrustedClose
 		}
-	} else if c, ok := v.(carriesRecordText); ok && c.recordText() {
-		buf.Reset()
-		if err := enc.Encode(c.withoutMarker()); err != nil {
-			return nil, err
-		}
-		escaped := bytes.ReplaceAll(bytes.TrimSpace(buf.Bytes()), []byte("<"), []byte(`\u003c`))
-		text = untrustedOpen + string(escaped) + untrustedClose
 	}
+	return mcp.NewToolResultStructured(json.RawMessage(raw), text), nil
+}
+
+// fencedResult is the result of an output holding third-party text: the twin is the output without
+// its marker, fenced; the structured JSON is the same bytes with the marker appended.
+func fencedResult(enc *json.Encoder, buf *bytes.Buffer, c carriesRecordText) (*mcp.CallToolResult, error) {
+	if err := enc.Encode(c.withoutMarker()); err != nil {
+		return nil, err
+	}
+	twin := bytes.TrimSpace(buf.Bytes())
+	marker, err := json.Marshal(c.marker())
+	if err != nil {
+		return nil, err
+	}
+	if len(twin) < 2 || twin[len(twin)-1] != '}' {
+		return nil, fmt.Errorf("structured result: %T does not encode as a JSON object", c)
+	}
+	raw := make([]byte, 0, len(twin)+len(marker)+len(`,"untrusted":`))
+	raw = append(raw, twin[:len(twin)-1]...)
+	if len(twin) > 2 {
+		raw = append(raw, ',')
+	}
+	raw = append(append(append(raw, `"untrusted":`...), marker...), '}')
+	text := untrustedOpen + string(bytes.ReplaceAll(twin, []byte("<"), []byte(`\u003c`))) + untrustedClose
 	return mcp.NewToolResultStructured(json.RawMessage(raw), text), nil
 }

@@ -20,7 +20,8 @@
 // words every failure for the assistant, call_result.go builds results (structured content and its
 // text twin, record text fenced as untrusted), call_progress.go sends progress notifications, and
 // call_messages.go shows values inside those texts: describeValue is the one formatter for a value
-// in any message, and "(empty)" its one word for nothing.
+// in any message, and "(empty)" its one word for nothing; call_parallel.go sends a call's
+// independent requests at once, the first failure cancelling the rest.
 //
 // The read side (read_*.go): read_compact.go is how records look to the assistant ("Label (id)",
 // no empty fields), read_names.go names the references of a result ("Name (id)", one request per

@@ -27,8 +27,8 @@ type getEntityOutput struct {
 	Untrusted untrustedSections `json:"untrusted,omitempty"`
 }
 
-func (o getEntityOutput) recordText() bool   { return len(o.Untrusted) > 0 }
-func (o getEntityOutput) withoutMarker() any { o.Untrusted = nil; return o }
+func (o getEntityOutput) marker() untrustedSections { return o.Untrusted }
+func (o getEntityOutput) withoutMarker() any        { o.Untrusted = nil; return o }
 
 const getEntityDescription = `Read one record of any entity by id: compact, with labels, names and its version. A child entity (describe_fields shows its parents) may need parent and parent_id. Tickets: get_ticket.`
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -56,8 +57,8 @@ type getTicketOutput struct {
 	Untrusted     untrustedSections `json:"untrusted,omitempty"`
 }
 
-func (o getTicketOutput) recordText() bool   { return len(o.Untrusted) > 0 }
-func (o getTicketOutput) withoutMarker() any { o.Untrusted = nil; return o }
+func (o getTicketOutput) marker() untrustedSections { return o.Untrusted }
+func (o getTicketOutput) withoutMarker() any        { o.Untrusted = nil; return o }
 
 // ticketNotes and ticketTime are described by their properties in getTicketOutput.
 type ticketNotes struct {
@@ -139,7 +140,7 @@ func getTicket(ctx context.Context, deps Deps, in getTicketInput) (*mcp.CallTool
 		return nil, fmt.Errorf("metadata of Tickets: %w", err)
 	}
 	version := recordRead(ctx, deps, "Tickets", id, rec)
-	view := rec.Clone()
+	view := maps.Clone(rec) // shallow: compactRecord only reads the values, the omits only delete keys
 	for _, f := range ticketViewOmits {
 		if f == "lastActivityDate" && version != guard.VersionOf(map[string]any{f: rec[f]}) {
 			continue // the version is a hash, not this date: keep the date

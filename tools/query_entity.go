@@ -44,8 +44,8 @@ type queryEntityOutput struct {
 	Untrusted   untrustedSections `json:"untrusted,omitempty"`
 }
 
-func (o queryEntityOutput) recordText() bool   { return len(o.Untrusted) > 0 }
-func (o queryEntityOutput) withoutMarker() any { o.Untrusted = nil; return o }
+func (o queryEntityOutput) marker() untrustedSections { return o.Untrusted }
+func (o queryEntityOutput) withoutMarker() any        { o.Untrusted = nil; return o }
 
 const queryEntityDescription = `Find records of any Autotask entity: one page of compact rows (a short default set of fields: fields for others, ["*"] all; picklists "Label (id)", references "Name (id)") and a cursor. Filter items are {field, op, value} or {op: "and"|"or", items}. count_only counts; group_by counts per value. get_ticket reads one ticket with its notes.`
 

@@ -2,7 +2,9 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/schema"
@@ -42,6 +44,13 @@ type resolvePlan struct {
 	note       autotask.Record  // nil: no note
 	status     autotask.Changes // empty: the status stays
 	setText    bool             // the resolution differs from the ticket's
+	count      *timeEntryCount  // nil: not read beside the fresh GET
+}
+
+// timeEntryCount is the ticket's time entry count as read beside the fresh GET (readFresh).
+type timeEntryCount struct {
+	n   int
+	err error
 }
 
 func resolveTicket(ctx context.Context, r *writeRun, in resolveTicketInput) writeEnd {
@@ -49,11 +58,12 @@ func resolveTicket(ctx context.Context, r *writeRun, in resolveTicketInput) writ
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	fresh, err := r.readFresh(ctx, "read ticket")
+	complete := in.Complete == nil || *in.Complete
+	fresh, err := p.readFresh(ctx, r, complete)
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	if err := p.decide(ctx, r, fresh, in.Complete == nil || *in.Complete); err != nil {
+	if err := p.decide(ctx, r, fresh, complete); err != nil {
 		return r.fail(ctx, err)
 	}
 	p.bind(r)
@@ -109,6 +119,52 @@ func newResolvePlan(ctx context.Context, r *writeRun, in resolveTicketInput) (re
 	// own; the guard is told the default so that it can tell.
 	r.w.Defaults = noteDefaults(noteMD)
 	return p, nil
+}
+
+// readFresh is the fresh GET of the ticket and, when decideStatus will need the count of its time
+// entries (countAhead), that count sent with it: different endpoints, so neither waits for the
+// other. The first failure cancels the other request; the GET's own failure is reported before the
+// count's, as when they were sent one after the other.
+func (p *resolvePlan) readFresh(ctx context.Context, r *writeRun, complete bool) (autotask.Record, error) {
+	if !p.countAhead(ctx, r, complete) {
+		return r.readFresh(ctx, "read ticket")
+	}
+	var rec autotask.Record
+	var getErr error
+	count := &timeEntryCount{}
+	_ = inParallel(ctx,
+		func(ctx context.Context) error {
+			rec, getErr = r.deps.Client.Get(ctx, r.w.Entity, r.w.ID)
+			return getErr
+		},
+		func(ctx context.Context) error {
+			count.n, count.err = r.deps.Client.CountTimeEntries(ctx, r.w.ID)
+			return count.err
+		})
+	if count.err != nil && getErr != nil && errors.Is(getErr, context.Canceled) && ctx.Err() == nil {
+		// The count failed first and stopped the GET: the call fails with the count's error.
+		r.step("read ticket", fmt.Sprintf("GET %s/%d", r.w.Entity, r.w.ID), stepFailed, "cancelled: counting the time entries failed first")
+		r.step("count time entries", "POST TimeEntries/query/count", stepFailed, "")
+		return nil, count.err
+	}
+	p.count = count
+	return r.checkFresh(ctx, "read ticket", rec, getErr)
+}
+
+// countAhead reports whether decideStatus will count the time entries: the Complete status is asked
+// for, the tenant has one, and the ticket did not have it when this session last read it. The guard
+// lets the write go ahead only while the ticket is as the session knew it, so a count sent ahead is
+// never sent in vain on a write that goes ahead.
+func (p *resolvePlan) countAhead(ctx context.Context, r *writeRun, complete bool) bool {
+	if !complete || r.md == nil {
+		return false
+	}
+	target, err := completeStatus(r.md, r.deps.CompleteStatus)
+	if err != nil {
+		return false // decideStatus reports it, before any count
+	}
+	seen, ok := r.deps.Guard.SeenValue(ctx, r.w.Session, r.w.Entity, r.w.ID, "status")
+	return ok && !sameValue("integer", strings.Trim(seen, `"`), target.Value) // not read: the guard refuses
 }
 
 // decide settles the plan against the fresh ticket: whether the status changes (decideStatus),
@@ -169,7 +225,12 @@ func (p *resolvePlan) decideStatus(ctx context.Context, r *writeRun, fresh autot
 		return nil
 	}
 	i := r.step("count time entries", "POST TimeEntries/query/count", stepDone, "")
-	n, err := r.deps.Client.CountTimeEntries(ctx, r.w.ID)
+	var n int
+	if p.count != nil {
+		n, err = p.count.n, p.count.err
+	} else {
+		n, err = r.deps.Client.CountTimeEntries(ctx, r.w.ID)
+	}
 	if err != nil {
 		r.failStep(i, "")
 		return err

@@ -33,8 +33,14 @@ func (r *writeRun) findTicket(ctx context.Context, number string) error {
 // the record, and it must not have changed since. A refusal for either shows the record as it now
 // is, and counts as reading it (showRefused).
 func (r *writeRun) readFresh(ctx context.Context, name string) (autotask.Record, error) {
-	i := r.step(name, fmt.Sprintf("GET %s/%d", r.w.Entity, r.w.ID), stepDone, "")
 	rec, err := r.deps.Client.Get(ctx, r.w.Entity, r.w.ID)
+	return r.checkFresh(ctx, name, rec, err)
+}
+
+// checkFresh records the fresh GET as step name and has the guard check the record it read; err is
+// the GET's failure. It is readFresh's second half, for a GET sent beside another request.
+func (r *writeRun) checkFresh(ctx context.Context, name string, rec autotask.Record, err error) (autotask.Record, error) {
+	i := r.step(name, fmt.Sprintf("GET %s/%d", r.w.Entity, r.w.ID), stepDone, "")
 	if err != nil {
 		r.failStep(i, "")
 		if errors.Is(err, autotask.ErrNotFound) {

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -42,6 +43,9 @@ type Options struct {
 	// GuardProbe adds GuardProbeTool, answering from the sandbox's current records.
 	GuardProbe bool
 	Logger     *slog.Logger
+	// WrapAPI, when set, wraps the sandbox's handler before it is served (e.g. Overlap.Wrap), to
+	// watch or hold the requests the client sends.
+	WrapAPI func(http.Handler) http.Handler
 }
 
 // Env is one running stack.
@@ -61,7 +65,11 @@ type Env struct {
 func New(t testing.TB, opts Options) *Env {
 	t.Helper()
 	sb := sandbox.New(opts.Sandbox)
-	api := httptest.NewServer(sb)
+	var handler http.Handler = sb
+	if opts.WrapAPI != nil {
+		handler = opts.WrapAPI(sb)
+	}
+	api := httptest.NewServer(handler)
 	t.Cleanup(api.Close)
 
 	creds := opts.Sandbox.Credentials
