@@ -48,7 +48,7 @@ func (g *Guard) RecordRead(ctx context.Context, session, entity string, id int64
 // as the session knew it, so the guess is right whenever the write goes ahead. The fresh read, not
 // this, decides.
 func (g *Guard) SeenValue(ctx context.Context, session, entity string, id int64, field string) (value string, ok bool) {
-	st, found, err := g.store.LoadRead(ctx, recordKey(session, entity, id))
+	st, found, err := g.store.LoadRead(ctx, recordKey(ctx, session, entity, id))
 	if err != nil || !found {
 		return "", false
 	}
