@@ -29,7 +29,7 @@ var expectedCriticalPath = map[string]int{
 	"get_ticket, every include": 2,
 	"query_entity, 25 rows":     1,
 	"add_ticket_note":           3, // GET, POST note, read-back GET
-	"resolve_ticket, confirmed": 6, // GET, time entry count, note, PUT resolution, PUT status, read-back GET
+	"resolve_ticket, confirmed": 5, // GET beside the time entry count, note, PUT resolution, PUT status, read-back GET
 	"log_time":                  3, // GET, POST time entry, read-back GET
 }
 

@@ -100,6 +100,6 @@ func TestBundleManifest(t *testing.T) {
 		stdout, stderr, code := runBinary(t, envFor(tc.readOnly), "", "tools")
 		require.Equal(t, exitOK, code, stderr)
 		assert.NotContains(t, stderr, "built-in sandbox tenant", "the answers are credentials: no fallback to the sandbox")
-		assert.Equal(t, tc.wantWrites, strings.Contains(stdout, `"readOnlyHint": false`), "read_only=%s", tc.readOnly)
+		assert.Equal(t, tc.wantWrites, strings.Contains(stdout, `"name": "add_ticket_note"`), "read_only=%s", tc.readOnly)
 	}
 }
