@@ -21,7 +21,7 @@
 //  1. The numeric id is the only identifier of a single-ticket operation. A
 //     TicketNumber (T20261122.0042) is for display: resolve it to the id first with
 //     POST /Tickets/query, filter ticketNumber eq the number, items[0].id
-//     (TicketIDByNumber).
+//     (TicketByNumber, which returns the whole ticket).
 //  2. GET /Tickets/{id} before every update. The ticket is under "item" in the answer;
 //     a PUT body is the plain ticket, not wrapped.
 //  3. PUT /Tickets is a full update, never a partial one: a missing required field is a

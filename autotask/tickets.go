@@ -65,29 +65,25 @@ func (r Record) WithChanges(ch Changes) Record {
 	return out
 }
 
-// TicketIDByNumber resolves a display number (T20261122.0042) to the ticket id
-// that every single-ticket operation needs, with POST /Tickets/query on ticketNumber.
-func (c *Client) TicketIDByNumber(ctx context.Context, number string) (int64, error) {
+// TicketByNumber finds the ticket with a display number (T20261122.0042), whole, with
+// POST /Tickets/query on ticketNumber: the query returns every field a GET of the ticket would, so
+// a caller that needs the ticket itself spends no second request on it.
+func (c *Client) TicketByNumber(ctx context.Context, number string) (Record, error) {
 	number = strings.TrimSpace(number)
 	if number == "" {
-		return 0, fmt.Errorf("find ticket by number: %w: empty ticket number", ErrValidation)
+		return nil, fmt.Errorf("find ticket by number: %w: empty ticket number", ErrValidation)
 	}
-	page, err := c.Query(ctx, "Tickets", Query{
-		Filter:        []Filter{Eq("ticketNumber", number)},
-		IncludeFields: []string{"id", "ticketNumber"},
-		MaxRecords:    1,
-	})
+	page, err := c.Query(ctx, "Tickets", Query{Filter: []Filter{Eq("ticketNumber", number)}, MaxRecords: 1})
 	if err != nil {
-		return 0, fmt.Errorf("find ticket %s: %w", number, err)
+		return nil, fmt.Errorf("find ticket %s: %w", number, err)
 	}
 	if len(page.Items) == 0 {
-		return 0, fmt.Errorf("find ticket %s: %w: no ticket has this number", number, ErrNotFound)
+		return nil, fmt.Errorf("find ticket %s: %w: no ticket has this number", number, ErrNotFound)
 	}
-	id, ok := page.Items[0].Int("id")
-	if !ok {
-		return 0, fmt.Errorf("find ticket %s: %w: the API returned a ticket without an id", number, ErrTransient)
+	if id, ok := page.Items[0].Int("id"); !ok || id <= 0 {
+		return nil, fmt.Errorf("find ticket %s: %w: the API returned a ticket without an id", number, ErrTransient)
 	}
-	return id, nil
+	return page.Items[0], nil
 }
 
 // GetTicket fetches a ticket by id.

@@ -12,21 +12,23 @@ import (
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
 )
 
-func TestTicketIDByNumber(t *testing.T) {
+func TestTicketByNumber(t *testing.T) {
 	tn := newTenant(t, sandbox.Options{})
 	c := tn.client(t)
 	id := tn.anyTicketID(t)
 	rec, ok := tn.sb.Record("Tickets", id)
 	require.True(t, ok)
 
-	got, err := c.TicketIDByNumber(testCtx(t), rec["ticketNumber"].(string))
+	got, err := c.TicketByNumber(testCtx(t), rec["ticketNumber"].(string))
 	require.NoError(t, err)
-	assert.Equal(t, id, got)
+	byID, err := c.GetTicket(testCtx(t), id)
+	require.NoError(t, err)
+	assert.Equal(t, byID, got, "the query returns the ticket as a GET does")
 	assert.Equal(t, 1, tn.endpointCount("POST Tickets/query"))
 
-	_, err = c.TicketIDByNumber(testCtx(t), "T19990101.9999")
+	_, err = c.TicketByNumber(testCtx(t), "T19990101.9999")
 	require.ErrorIs(t, err, autotask.ErrNotFound)
-	_, err = c.TicketIDByNumber(testCtx(t), "  ")
+	_, err = c.TicketByNumber(testCtx(t), "  ")
 	require.ErrorIs(t, err, autotask.ErrValidation)
 }
 

@@ -50,7 +50,7 @@ func addTicketNote(ctx context.Context, r *writeRun, in addTicketNoteInput) writ
 	r.w.Changes = map[string]any{"note": noteBinding(body)}
 	r.w.Defaults = noteDefaults(noteMD)
 
-	fresh, err := r.readFresh(ctx, "read ticket")
+	fresh, err := r.readFreshOrFound(ctx, "read ticket")
 	if err != nil {
 		return r.fail(ctx, err)
 	}

@@ -92,7 +92,7 @@ func logTime(ctx context.Context, r *writeRun, in logTimeInput) writeEnd {
 	if err != nil {
 		return r.fail(ctx, err)
 	}
-	fresh, err := r.readFresh(ctx, "read "+entityNoun(r.w.Entity))
+	fresh, err := r.readFreshOrFound(ctx, "read "+entityNoun(r.w.Entity))
 	if err != nil {
 		return r.fail(ctx, err)
 	}

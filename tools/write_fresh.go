@@ -13,9 +13,10 @@ import (
 // session must have read the record, and nobody may have changed it since.
 
 // findTicket looks up the ticket a write names by number: one query, before anything else is read.
+// The query returns the whole ticket, kept for readFreshOrFound.
 func (r *writeRun) findTicket(ctx context.Context, number string) error {
 	i := r.step("find ticket", "POST Tickets/query", stepDone, "")
-	id, err := r.deps.Client.TicketIDByNumber(ctx, number)
+	rec, err := r.deps.Client.TicketByNumber(ctx, number)
 	if err != nil {
 		r.failStep(i, "")
 		if errors.Is(err, autotask.ErrNotFound) {
@@ -23,10 +24,31 @@ func (r *writeRun) findTicket(ctx context.Context, number string) error {
 		}
 		return err
 	}
+	id, _ := rec.Int("id")
 	r.detail(i, fmt.Sprintf("ticket id %d", id))
 	r.setID(id)
 	r.out.TicketNumber = number
+	r.found = rec
 	return nil
+}
+
+// readFreshOrFound is readFresh for a write that adds to the ticket (a note, a time entry) rather
+// than PUT it: when the call named the ticket by number, the look-up a moment ago returned the whole
+// ticket, as fresh as a GET would be, and the guard checks that instead of a second request. A write
+// that PUTs the ticket builds its body from a GET, always (readFresh).
+func (r *writeRun) readFreshOrFound(ctx context.Context, name string) (autotask.Record, error) {
+	rec := r.found
+	r.found = nil
+	if rec == nil {
+		return r.readFresh(ctx, name)
+	}
+	i := r.step(name, "POST Tickets/query", stepDone, "the ticket as the number's look-up returned it")
+	if err := r.check(ctx, rec); err != nil {
+		r.detail(i, "refused by the guard")
+		r.showRefused(ctx, rec, err)
+		return nil, err
+	}
+	return rec, nil
 }
 
 // readFresh is the GET before every write and the guard's check of it: the session must have read

@@ -3,6 +3,8 @@ package tools_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
 	"github.com/autotask-mcp/autotask-mcp/guard"
 	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 	"github.com/autotask-mcp/autotask-mcp/tools"
@@ -204,23 +207,37 @@ func TestWriteToolsRefuseOnConcurrentChange(t *testing.T) {
 				t.Skip("creates a record: nobody can have changed it in between")
 			}
 			id := ids[i]
-			readFirst(t, env.MCP, id)
-			require.NoError(t, env.Sandbox.Modify("Tickets", id, map[string]any{"title": "Changed by a colleague"}))
-			before := ticketRecord(t, env.Sandbox, id)
-			writes := env.Sandbox.Stats().Writes
+			// By number too: a tool that adds to the ticket checks the look-up's record, not a GET.
+			for _, args := range []map[string]any{c.write(id), byTicketNumber(t, env.Sandbox, c.write(id))} {
+				readFirst(t, env.MCP, id)
+				require.NoError(t, env.Sandbox.Modify("Tickets", id, map[string]any{"title": fmt.Sprintf("Changed by a colleague %v", args["ticket_number"])}))
+				before := ticketRecord(t, env.Sandbox, id)
+				writes := env.Sandbox.Stats().Writes
 
-			text := failed(t, env.Call(t, tl.Def.Name, c.write(id)), "changed since", "title", "nothing was written")
-			assert.Contains(t, text, "Changed by a colleague", "the refusal shows what changed")
-			assert.Equal(t, writes, env.Sandbox.Stats().Writes)
-			assert.Equal(t, before, ticketRecord(t, env.Sandbox, id), "the colleague's change is not overwritten")
+				text := failed(t, env.Call(t, tl.Def.Name, args), "changed since", "title", "nothing was written")
+				assert.Contains(t, text, "Changed by a colleague", "the refusal shows what changed")
+				assert.Equal(t, writes, env.Sandbox.Stats().Writes)
+				assert.Equal(t, before, ticketRecord(t, env.Sandbox, id), "the colleague's change is not overwritten")
 
-			// A note someone else adds moves only lastActivityDate; that is a change too.
-			readFirst(t, env.MCP, id)
-			_, err := env.Sandbox.Insert("TicketNotes", map[string]any{"ticketID": id, "title": "Colleague", "description": "Called them.", "noteType": 13, "publish": 1})
-			require.NoError(t, err)
-			failed(t, env.Call(t, tl.Def.Name, c.write(id)), "changed since")
+				// A note someone else adds moves only lastActivityDate; that is a change too.
+				readFirst(t, env.MCP, id)
+				_, err := env.Sandbox.Insert("TicketNotes", map[string]any{"ticketID": id, "title": "Colleague", "description": "Called them.", "noteType": 13, "publish": 1})
+				require.NoError(t, err)
+				failed(t, env.Call(t, tl.Def.Name, args), "changed since")
+			}
 		})
 	}
+}
+
+// byTicketNumber is a write's arguments with the ticket named by its number instead of its id.
+func byTicketNumber(t *testing.T, sb *sandbox.Sandbox, args map[string]any) map[string]any {
+	t.Helper()
+	id, ok := args["ticket_id"].(int64)
+	require.True(t, ok, "the write names its ticket by id: %v", args)
+	out := maps.Clone(args)
+	delete(out, "ticket_id")
+	out["ticket_number"] = ticketRecord(t, sb, id)["ticketNumber"]
+	return out
 }
 
 // Without a client that can ask the person, a status change never happens in one call.

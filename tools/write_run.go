@@ -24,6 +24,8 @@ type writeRun struct {
 	hint         string // added to a failure's text: what to do about this tool's particular failure
 	// readBack is what a read-back after a lost answer showed, for the failure's text.
 	readBack string
+	// found is the ticket as a look-up by number returned it, until readFreshOrFound takes it.
+	found autotask.Record
 	// seen is the record a guard refusal showed the assistant (write_refusal.go).
 	seen *seenRecord
 	// expected is the record as this call's writes should have left it, once one succeeded, and
