@@ -62,6 +62,9 @@ func openTenant(cfg serverConfig, lookup env, logger *slog.Logger, notice io.Wri
 		IntegrationCode: creds.IntegrationCode,
 		APIURL:          sb.APIURL(),
 		Logger:          logger,
+		// The sandbox listens on a new port each start and is seeded anew: nothing kept for it
+		// would ever be read again.
+		NoDiskCache: true,
 	}
 	client, err := autotask.New(sbCfg)
 	if err != nil {
