@@ -1,0 +1,60 @@
+package autotask_test
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/autotask-mcp/autotask-mcp/autotask"
+	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
+)
+
+// TestThresholdRememberedByTheNextProcess: a process started within ThresholdInterval of
+// another's ThresholdInformation poll takes that answer, pace included, instead of asking.
+func TestThresholdRememberedByTheNextProcess(t *testing.T) {
+	tn := newTenant(t, sandbox.Options{HourlyLimit: 100})
+	dir, clock := t.TempDir(), newFakeClock()
+	ctx := testCtx(t)
+	polls := func() int { return tn.endpointCount("GET ThresholdInformation") }
+	process := func() *autotask.Client {
+		cfg := tn.config(t)
+		cfg.CacheDir, cfg.Now, cfg.ThresholdInterval, cfg.HourlyBudget = dir, clock.Now, 5*time.Minute, 36000
+		c, err := autotask.New(cfg)
+		require.NoError(t, err)
+		return c
+	}
+	request := func(c *autotask.Client) {
+		t.Helper()
+		_, err := c.Count(ctx, "Companies", nil)
+		require.NoError(t, err)
+		require.NoError(t, c.Close(), "the process ends, its poll done")
+	}
+
+	first := process()
+	for range 60 { // past half the tenant's 100 an hour: the pace halves
+		_, err := first.Count(ctx, "Companies", nil)
+		require.NoError(t, err)
+	}
+	_, err := first.Threshold(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, first.Pacing().SlowdownLevel)
+	request(first)
+	pollsBefore := polls()
+	info, err := os.Stat(cachedFile(t, dir, "threshold-*.json"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+
+	clock.Advance(4 * time.Minute)
+	second := process()
+	request(second)
+	assert.Equal(t, pollsBefore, polls(), "within the interval the next process does not ask")
+	assert.Equal(t, 1, second.Pacing().SlowdownLevel, "and it paces itself by the answer it took")
+
+	clock.Advance(time.Minute)
+	third := process()
+	request(third)
+	assert.Equal(t, pollsBefore+1, polls(), "after the interval it asks")
+}
