@@ -96,14 +96,18 @@ func TestMetadataStaleOnDiskAnswersAtOnceAndRefreshesInBackground(t *testing.T) 
 		case <-armed:
 			if strings.Contains(r.URL.Path, "/entityInformation") {
 				started <- struct{}{}
-				<-release
+				select {
+				case <-release:
+				case <-r.Context().Done():
+				}
 			}
 		default:
 		}
 		return false
 	})
 	dir, clock := t.TempDir(), newFakeClock()
-	ctx := testCtx(t)
+	ctx, cancel := context.WithTimeout(testCtx(t), 15*time.Second)
+	defer cancel()
 	_, err := tn.client(t, sharedCache(dir, clock.Now)).Metadata(ctx, "Tickets")
 	require.NoError(t, err)
 	path := cachedFile(t, dir, "metadata-*-tickets.json")
@@ -124,7 +128,11 @@ func TestMetadataStaleOnDiskAnswersAtOnceAndRefreshesInBackground(t *testing.T) 
 	m, err := c.Metadata(ctx, "Tickets")
 	require.NoError(t, err, "the stale copy answers while the refresh is held")
 	assert.NotEmpty(t, m.FieldNames())
-	<-started // the background refresh asked the tenant
+	select {
+	case <-started: // the background refresh asked the tenant
+	case <-ctx.Done():
+		t.Fatal("no background refresh of the stale copy")
+	}
 	close(release)
 	require.Eventually(t, func() bool { return written().Equal(clock.Now()) }, 10*time.Second, 5*time.Millisecond,
 		"the refresh rewrites the copy on disk")
