@@ -156,7 +156,7 @@ func TestMetadataDroppedWhenTheAPIRefusesWhatItListed(t *testing.T) {
 		name     string
 		dropped  bool
 		fileGone bool
-		send    func(ctx context.Context, c *autotask.Client, tn *tenant, listedStatus string) error
+		send     func(ctx context.Context, c *autotask.Client, tn *tenant, listedStatus string) error
 	}{
 		{"a listed picklist value refused on a write", true, true, func(ctx context.Context, c *autotask.Client, tn *tenant, status string) error {
 			tn.sb.Faults().Script("PUT", "Tickets", 1, refusal("Picklist value ["+status+"] does not exist for status."))
