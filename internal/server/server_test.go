@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	mcpserver "github.com/mark3labs/mcp-go/server"
@@ -163,7 +164,9 @@ func TestRegistrationBegunByTheFirstRequest(t *testing.T) {
 
 	s, reg := Start(Config{Deps: sandboxDeps(t)})
 	t.Cleanup(reg.Stop)
-	assert.Nil(t, rpcError(t, context.Background(), s, `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`), "tools/list without initialize")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	assert.Nil(t, rpcError(t, ctx, s, `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`), "tools/list without initialize")
 	assert.NotEmpty(t, s.ListTools())
 }
 
