@@ -140,7 +140,13 @@ func TestStartAnswersInitializeFirst(t *testing.T) {
 	gaveUp, cancel := context.WithCancel(context.Background())
 	cancel()
 	assert.Nil(t, rpcError(t, gaveUp, s, initializeBody), "initialize does not wait")
-	<-began // initialize began the registration
+	hang, stop := context.WithTimeout(context.Background(), 30*time.Second)
+	defer stop()
+	select {
+	case <-began:
+	case <-hang.Done():
+		t.Fatal("initialize did not begin the registration")
+	}
 	assert.Nil(t, rpcError(t, gaveUp, s, `{"jsonrpc":"2.0","id":2,"method":"ping"}`), "ping does not wait")
 
 	list := `{"jsonrpc":"2.0","id":3,"method":"tools/list"}`
