@@ -7,8 +7,8 @@
 // generated from the vendor spec, cached metadata and picklists, and the ticket
 // contract below.
 //
-// What a new process would otherwise ask again is kept on disk in Config.CacheDir, one
-// file per tenant and user (named by a hash; no credentials in it, mode 0600): the zone,
+// What a new process would otherwise ask again is kept on disk in Config.CacheDir, in
+// files named by a hash of the tenant and user (no credentials in them, mode 0600): the zone,
 // each entity's metadata (fetched again in the background after 24 hours, dropped when
 // the API refuses a field or picklist value it lists) and the last ThresholdInformation
 // answer (taken for ThresholdInterval).
