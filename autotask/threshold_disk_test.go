@@ -30,20 +30,19 @@ func TestThresholdRememberedByTheNextProcess(t *testing.T) {
 		t.Helper()
 		_, err := c.Count(ctx, "Companies", nil)
 		require.NoError(t, err)
-		require.NoError(t, c.Close(), "the process ends, its poll done")
 	}
 
 	// The first process polls only when told to, so no background poll of its own answers
 	// after the one below with an older count.
 	first := process(-1)
 	for range 60 { // past half the tenant's 100 an hour: the pace halves
-		_, err := first.Count(ctx, "Companies", nil)
-		require.NoError(t, err)
+		request(first)
 	}
+	checkedAt := clock.Now()
 	_, err := first.Threshold(ctx)
 	require.NoError(t, err)
 	require.Equal(t, 1, first.Pacing().SlowdownLevel)
-	request(first)
+	require.NoError(t, first.Close())
 	pollsBefore := polls()
 	info, err := os.Stat(cachedFile(t, dir, "threshold-*.json"))
 	require.NoError(t, err)
@@ -52,11 +51,16 @@ func TestThresholdRememberedByTheNextProcess(t *testing.T) {
 	clock.Advance(4 * time.Minute)
 	second := process(5 * time.Minute)
 	request(second)
-	assert.Equal(t, pollsBefore, polls(), "within the interval the next process does not ask")
-	assert.Equal(t, 1, second.Pacing().SlowdownLevel, "and it paces itself by the answer it took")
+	assert.True(t, autotask.LastThresholdPoll(second).Equal(checkedAt),
+		"within the interval the next process takes the answer on disk and starts no poll (last poll %v)", autotask.LastThresholdPoll(second))
+	assert.Equal(t, 1, second.Pacing().SlowdownLevel, "and it paces itself by that answer")
+	require.NoError(t, second.Close())
 
 	clock.Advance(time.Minute)
 	third := process(5 * time.Minute)
 	request(third)
-	assert.Equal(t, pollsBefore+1, polls(), "after the interval it asks")
+	assert.True(t, autotask.LastThresholdPoll(third).Equal(clock.Now()), "after the interval it polls")
+	require.Eventually(t, func() bool { return polls() == pollsBefore+1 }, 10*time.Second, 5*time.Millisecond,
+		"the poll reaches the tenant")
+	require.NoError(t, third.Close())
 }
