@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +27,12 @@ func TestWarmStartRequests(t *testing.T) {
 	require.False(t, res.IsError, testenv.Text(res))
 	res = first.Call(t, "add_ticket_note", map[string]any{"ticket_id": id, "title": "Called", "description": "Left a voicemail."})
 	require.False(t, res.IsError, testenv.Text(res))
-	require.NoError(t, first.Client.Close(), "the first process ends, its threshold poll done")
+	// Its own background poll may not have been sent before Close cancels it; this one is.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := first.Client.Threshold(ctx)
+	require.NoError(t, err)
+	require.NoError(t, first.Client.Close(), "the first process ends")
 
 	// The next process: a new client, guard and server on the same tenant and cache folder.
 	second := testenv.New(t, testenv.Options{Client: func(cfg *autotask.Config) {
