@@ -30,6 +30,7 @@ type Client struct {
 	patchRefused sync.Map
 
 	lastThresholdCheck atomic.Int64 // unix nanos of the last ThresholdInformation poll started
+	thresholdFromDisk  sync.Once    // a recent answer on disk is looked for once, before the first poll
 
 	bgCtx    context.Context
 	bgCancel context.CancelFunc
@@ -80,7 +81,8 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// Close stops background work (the ThresholdInformation poll) and waits for it.
+// Close stops background work (the ThresholdInformation poll, metadata refreshes) and
+// waits for it.
 // Requests already running are not interrupted.
 func (c *Client) Close() error {
 	c.bgMu.Lock()

@@ -50,7 +50,8 @@ type Config struct {
 	APIURL                            string        // optional; normalised to ".../ATServicesRest/V1.0/"; empty -> zone discovery
 	ZoneLookupURL                     string        // default DefaultZoneLookupURL
 	ResourceID                        int64         // sent as ImpersonationResourceId when > 0
-	CacheDir                          string        // zone cache dir; default os.UserCacheDir()/autotask-mcp
+	CacheDir                          string        // zone, metadata and threshold cache dir; default os.UserCacheDir()/autotask-mcp
+	NoDiskCache                       bool          // keep nothing on disk (a tenant whose URL changes every start, like the local sandbox)
 	HourlyBudget                      int           // default 10000
 	MaxInFlight                       int           // per endpoint family, default 3
 	HTTPClient                        *http.Client  // default: timeouts set

@@ -7,6 +7,12 @@
 // generated from the vendor spec, cached metadata and picklists, and the ticket
 // contract below.
 //
+// What a new process would otherwise ask again is kept on disk in Config.CacheDir, in
+// files named by a hash of the tenant and user (no credentials in them, mode 0600): the zone,
+// each entity's metadata (fetched again in the background after 24 hours, dropped when
+// the API refuses a field or picklist value it lists) and the last ThresholdInformation
+// answer (taken for ThresholdInterval).
+//
 // Errors carry one of the package's sentinel kinds (test with errors.Is) and, when
 // the API answered, an *APIError with its own error text (errors.As). The API secret
 // never appears in an error, a log line or a String().

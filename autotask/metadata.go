@@ -197,12 +197,15 @@ func (c *Client) Metadata(ctx context.Context, entity string) (*Metadata, error)
 			}
 			return call.m, call.err
 		}
+		// An expired entry means this process fetched the metadata MetadataTTL ago: fetch it
+		// again. Only a process that has none starts from the copy on disk.
+		_, expired := cache.entries[key]
 		call := &metadataCall{done: make(chan struct{})}
 		cache.inflight[key] = call
 		gen := cache.gen
 		cache.mu.Unlock()
 
-		m, err := c.fetchMetadata(ctx, e)
+		m, err := c.loadOrFetchMetadata(ctx, e, !expired, gen)
 
 		cache.mu.Lock()
 		delete(cache.inflight, key)
@@ -216,9 +219,68 @@ func (c *Client) Metadata(ctx context.Context, entity string) (*Metadata, error)
 	}
 }
 
+// loadOrFetchMetadata is the copy on disk when fromDisk and there is one (answering at once
+// from a stale copy while a background fetch replaces it), else a fetch, saved for the next
+// process unless RefreshMetadata ran since gen.
+func (c *Client) loadOrFetchMetadata(ctx context.Context, e Entity, fromDisk bool, gen uint64) (*Metadata, error) {
+	if fromDisk {
+		if m, stale, ok := c.loadMetadata(ctx, e); ok {
+			if stale {
+				c.refreshMetadataInBackground(e, gen)
+			}
+			return m, nil
+		}
+	}
+	m, err := c.fetchMetadata(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	c.saveMetadataIfCurrent(ctx, m, gen)
+	return m, nil
+}
+
+// saveMetadataIfCurrent writes m to disk unless RefreshMetadata dropped the entity after gen:
+// the fetch may have been answered before the change that made it drop it.
+func (c *Client) saveMetadataIfCurrent(ctx context.Context, m *Metadata, gen uint64) {
+	base, err := c.BaseURL(ctx)
+	if err != nil {
+		return
+	}
+	// Written under the lock RefreshMetadata takes to remove the file, so a removal is never
+	// overtaken by a write of what it removed.
+	c.meta.mu.Lock()
+	defer c.meta.mu.Unlock()
+	if gen == c.meta.gen {
+		c.saveMetadata(base, m)
+	}
+}
+
+// refreshMetadataInBackground fetches e's metadata on a goroutine Close stops, and replaces
+// the cached copy, in memory and on disk, with it. The requests count against the hourly
+// budget like any other, through the same pacer.
+func (c *Client) refreshMetadataInBackground(e Entity, gen uint64) {
+	c.goBackground(func(ctx context.Context) {
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		m, err := c.fetchMetadata(ctx, e)
+		if err != nil {
+			if ctx.Err() == nil {
+				c.log.Warn("autotask metadata background refresh failed", "entity", e.Name, "err", err)
+			}
+			return
+		}
+		c.meta.mu.Lock()
+		if gen == c.meta.gen {
+			c.meta.entries[strings.ToLower(e.Name)] = metadataEntry{m: m, fetched: c.cfg.Now()}
+		}
+		c.meta.mu.Unlock()
+		c.saveMetadataIfCurrent(ctx, m, gen)
+	})
+}
+
 // RefreshMetadata drops the cached metadata of entity ("" drops all, and the cached
-// resource and role lookups with it), so the next Metadata call fetches it again
-// (after a field or picklist was changed).
+// resource and role lookups with it), in memory and on disk, so the next Metadata call
+// fetches it again (after a field or picklist was changed).
 func (c *Client) RefreshMetadata(entity string) {
 	c.meta.mu.Lock()
 	defer c.meta.mu.Unlock()
@@ -226,13 +288,15 @@ func (c *Client) RefreshMetadata(entity string) {
 	if strings.TrimSpace(entity) == "" {
 		clear(c.meta.entries)
 		c.lookups.Clear()
+		c.removeMetadataFiles("")
 		return
 	}
-	key := strings.ToLower(strings.TrimSpace(entity))
+	name := strings.TrimSpace(entity)
 	if e, err := LookupEntity(entity); err == nil {
-		key = strings.ToLower(e.Name)
+		name = e.Name
 	}
-	delete(c.meta.entries, key)
+	delete(c.meta.entries, strings.ToLower(name))
+	c.removeMetadataFiles(name)
 }
 
 func (c *Client) fetchMetadata(ctx context.Context, e Entity) (*Metadata, error) {

@@ -21,6 +21,7 @@ func (c *Client) Threshold(ctx context.Context) (Threshold, error) {
 	if err := c.call(ctx, req, &t); err != nil {
 		return Threshold{}, fmt.Errorf("read threshold information: %w", err)
 	}
+	c.saveThreshold(t)
 	level := c.pacer.setUsage(t.CurrentTimeframeRequestCount, t.ExternalRequestThreshold)
 	c.log.Debug("autotask threshold", "used", t.CurrentTimeframeRequestCount,
 		"threshold", t.ExternalRequestThreshold, "slowdown_level", level)
@@ -30,12 +31,17 @@ func (c *Client) Threshold(ctx context.Context) (Threshold, error) {
 // maybePollThreshold starts a background ThresholdInformation read when the last
 // one is older than ThresholdInterval. It is called on requests rather than on a
 // timer so an idle client spends none of the tenant's budget, and it never makes
-// the calling request wait.
+// the calling request wait. A new process first takes a recent enough answer from disk.
 func (c *Client) maybePollThreshold() {
 	interval := c.cfg.ThresholdInterval
 	if interval < 0 {
 		return
 	}
+	c.thresholdFromDisk.Do(func() {
+		if at, ok := c.loadRecentThreshold(); ok {
+			c.lastThresholdCheck.CompareAndSwap(0, at.UnixNano())
+		}
+	})
 	now := c.cfg.Now().UnixNano()
 	last := c.lastThresholdCheck.Load()
 	if last != 0 && now-last < int64(interval) {

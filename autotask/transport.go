@@ -77,6 +77,7 @@ func (c *Client) call(ctx context.Context, req apiRequest, out any) error {
 		}
 		if apiErr != nil {
 			apiErr.Messages = c.redactCredentials(apiErr.Messages)
+			c.dropRejectedMetadata(req, apiErr)
 		}
 		c.logAttempt(req, res, attempt, apiErr)
 		if apiErr == nil {

@@ -136,11 +136,12 @@ func (c *Client) discoverZone(ctx context.Context) (*discoveredZone, error) {
 // zoneCachePath names the cache file by a hash of the user name: the name may
 // hold characters a file name cannot.
 func (c *Client) zoneCachePath() string {
-	if c.cfg.CacheDir == "" {
+	dir := c.diskCacheDir()
+	if dir == "" {
 		return ""
 	}
 	sum := sha256.Sum256([]byte(strings.ToLower(c.cfg.Username)))
-	return filepath.Join(c.cfg.CacheDir, "zone-"+hex.EncodeToString(sum[:8])+".json")
+	return filepath.Join(dir, "zone-"+hex.EncodeToString(sum[:8])+".json")
 }
 
 func (c *Client) readZoneCache() (*discoveredZone, bool) {
@@ -180,11 +181,14 @@ func (c *Client) writeZoneCache(z Zone) {
 	}
 }
 
+// writeFileAtomic replaces path with data through a temporary file in the same folder, so a
+// reader (another process starting) sees the old file or the new one, never half of one. The
+// file is created 0600: it is the user's cache, for no one else to read.
 func writeFileAtomic(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".zone-*.tmp")
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*.tmp")
 	if err != nil {
 		return err
 	}

@@ -50,12 +50,12 @@ type app struct {
 	Guard  *guard.Guard
 	Logger *slog.Logger
 	audit  io.Closer
-	ready  <-chan struct{} // closed once tools and resources are registered
+	reg    *server.Registration // of the tools, resources and prompts, begun by the first request
 }
 
 // openApp wires a server from its configuration. notice receives the one-line
 // message that the sandbox was chosen for lack of credentials (nil: say nothing).
-// The server answers initialize at once and registers its tools in the background.
+// The server answers initialize at once and registers its tools in the background after it.
 func openApp(cfg serverConfig, lookup env, logger *slog.Logger, notice io.Writer) (*app, error) {
 	t, err := openTenant(cfg, lookup, logger, notice)
 	if err != nil {
@@ -66,7 +66,7 @@ func openApp(cfg serverConfig, lookup env, logger *slog.Logger, notice io.Writer
 		_ = t.Close(context.Background())
 		return nil, err
 	}
-	s, ready := server.Start(server.Config{
+	s, reg := server.Start(server.Config{
 		Version: version(),
 		Deps: tools.Deps{
 			Client:         t.Client,
@@ -76,10 +76,10 @@ func openApp(cfg serverConfig, lookup env, logger *slog.Logger, notice io.Writer
 		},
 		ValidateOutput: cfg.ValidateOutput,
 	})
-	return &app{Server: s, Tenant: t, Guard: g, Logger: logger, audit: audit, ready: ready}, nil
+	return &app{Server: s, Tenant: t, Guard: g, Logger: logger, audit: audit, reg: reg}, nil
 }
 
 func (a *app) Close(ctx context.Context) error {
-	<-a.ready
+	a.reg.Stop()
 	return errors.Join(a.Tenant.Close(ctx), a.audit.Close())
 }

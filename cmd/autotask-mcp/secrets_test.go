@@ -464,7 +464,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		assertNoLeak(t, "check (base64 secret, zone discovery): stdout", out)
 		assertNoLeak(t, "check (base64 secret, zone discovery): stderr", errOut)
 
-		cached := 0
+		cached := map[string]int{}
 		require.NoError(t, filepath.WalkDir(cacheDir, func(path string, d os.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err
@@ -473,11 +473,14 @@ func TestSecretsNeverLeak(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			cached++
-			assertNoLeak(t, "zone cache file "+filepath.Base(path), string(b))
+			kind, _, _ := strings.Cut(filepath.Base(path), "-")
+			cached[kind]++
+			assertNoLeak(t, "cache file "+filepath.Base(path), string(b))
 			return nil
 		}))
-		assert.NotZero(t, cached, "the zone was discovered and cached, so the cache was searched")
+		for _, kind := range []string{"zone", "metadata", "threshold"} {
+			assert.NotZero(t, cached[kind], "the %s was cached, so its file was searched: %v", kind, cached)
+		}
 	})
 	for _, bad := range []struct{ name, secret, code string }{
 		{"wrong secret", wrongSecret, leakCode},           // the API answers an empty 401

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -29,15 +30,21 @@ const maxMarkupPasses = 8
 var (
 	// leftoverTag is what a tag looks like to anything that reads the text later: '<' then a letter,
 	// '/', '!' or '?', up to a '>'. "a < b" and "<3" are not tags.
-	leftoverTag = regexp.MustCompile(`<[a-zA-Z/!?][^<>]*>`)
+	leftoverTag = lazyRegexp(`<[a-zA-Z/!?][^<>]*>`)
 	// tagOpener is a run of '<' that would open a tag; the run is dropped whole, so that no '<'
 	// before it ends up next to the letter.
-	tagOpener  = regexp.MustCompile(`<+([a-zA-Z/!?])`)
-	spaceRun   = regexp.MustCompile(`[ \t\f\v]+`)
-	blankLines = regexp.MustCompile(`\n{3,}`)
-	trailingWS = regexp.MustCompile(` +\n`)
-	leadingWS  = regexp.MustCompile(`\n +`)
+	tagOpener  = lazyRegexp(`<+([a-zA-Z/!?])`)
+	spaceRun   = lazyRegexp(`[ \t\f\v]+`)
+	blankLines = lazyRegexp(`\n{3,}`)
+	trailingWS = lazyRegexp(` +\n`)
+	leadingWS  = lazyRegexp(`\n +`)
 )
+
+// lazyRegexp compiles expr on first use: the patterns are needed once text is cleaned, not for
+// the process to start and answer its first request.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // Text returns s as plain, visible text.
 func Text(s string) string {
@@ -69,8 +76,8 @@ func stripHTML(s string) string {
 		s = next
 	}
 	s = stripMarkup(s)
-	if leftoverTag.MatchString(s) {
-		s = tagOpener.ReplaceAllString(s, "$1")
+	if leftoverTag().MatchString(s) {
+		s = tagOpener().ReplaceAllString(s, "$1")
 	}
 	return s
 }
@@ -304,8 +311,8 @@ func skipRawText(s, name string, from int) int {
 // cssComment and cssEscape are removed and decoded before a style is read, as a browser does:
 // "display:/**/none" and "display:\6e one" hide as well as "display:none".
 var (
-	cssComment = regexp.MustCompile(`(?s)/\*.*?(?:\*/|$)`)
-	cssEscape  = regexp.MustCompile(`\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(.))`)
+	cssComment = lazyRegexp(`(?s)/\*.*?(?:\*/|$)`)
+	cssEscape  = lazyRegexp(`\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(.))`)
 )
 
 // styleHides says whether an inline style makes its element's text invisible: display:none,
@@ -314,9 +321,9 @@ func styleHides(style string) bool {
 	if style == "" {
 		return false
 	}
-	style = cssComment.ReplaceAllString(style, "")
-	style = cssEscape.ReplaceAllStringFunc(style, func(m string) string {
-		sub := cssEscape.FindStringSubmatch(m)
+	style = cssComment().ReplaceAllString(style, "")
+	style = cssEscape().ReplaceAllStringFunc(style, func(m string) string {
+		sub := cssEscape().FindStringSubmatch(m)
 		if sub[1] == "" {
 			return sub[2]
 		}
@@ -452,9 +459,9 @@ func tidyWhitespace(s string) string {
 	if !strings.ContainsAny(s, "\n\t\f\v") && !strings.Contains(s, "  ") {
 		return strings.TrimSpace(s)
 	}
-	s = spaceRun.ReplaceAllString(s, " ")
-	s = trailingWS.ReplaceAllString(s, "\n")
-	s = leadingWS.ReplaceAllString(s, "\n")
-	s = blankLines.ReplaceAllString(s, "\n\n")
+	s = spaceRun().ReplaceAllString(s, " ")
+	s = trailingWS().ReplaceAllString(s, "\n")
+	s = leadingWS().ReplaceAllString(s, "\n")
+	s = blankLines().ReplaceAllString(s, "\n\n")
 	return strings.TrimSpace(s)
 }

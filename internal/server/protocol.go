@@ -25,9 +25,13 @@ var sessionProtocolVersions = []string{
 
 // requestHooks checks every request before the server handles it: a request of the
 // stateless protocol core is refused, on every transport, and anything but initialize
-// and ping waits until the tools and resources are registered (ready closed).
-func requestHooks(ready <-chan struct{}) *mcpserver.Hooks {
+// and ping waits until the tools and resources are registered, beginning the registration
+// if initialize has not.
+func requestHooks(reg *Registration) *mcpserver.Hooks {
 	hooks := &mcpserver.Hooks{}
+	hooks.AddAfterInitialize(func(context.Context, any, *mcp.InitializeRequest, *mcp.InitializeResult) {
+		reg.begin()
+	})
 	hooks.AddOnRequestInitialization(func(ctx context.Context, _ any, message any) error {
 		raw, _ := message.(json.RawMessage)
 		var req struct {
@@ -43,8 +47,9 @@ func requestHooks(ready <-chan struct{}) *mcpserver.Hooks {
 		if req.Method == mcp.MethodInitialize || req.Method == mcp.MethodPing {
 			return nil
 		}
+		reg.begin()
 		select {
-		case <-ready:
+		case <-reg.done:
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()

@@ -6,6 +6,7 @@ package server
 
 import (
 	mcpserver "github.com/mark3labs/mcp-go/server"
+	"sync"
 
 	"github.com/autotask-mcp/autotask-mcp/prompts"
 	"github.com/autotask-mcp/autotask-mcp/resources"
@@ -36,17 +37,44 @@ type Config struct {
 
 // New builds the server and returns once every tool, resource and prompt is registered.
 func New(cfg Config) *mcpserver.MCPServer {
-	s, ready := Start(cfg)
-	<-ready
+	s, reg := Start(cfg)
+	reg.begin()
+	<-reg.done
 	return s
 }
 
-// Start returns the server at once and registers the tools, resources and prompts in the
-// background; ready closes when they are in. Every request but initialize and ping waits
-// for it, so nothing can see a partial tool list. Building the tools' schemas is the
-// costliest part of a start, and a client's initialize should not wait for it.
-func Start(cfg Config) (s *mcpserver.MCPServer, ready <-chan struct{}) {
-	registered := make(chan struct{})
+// Registration is the registering of a server's tools, resources and prompts. Building the
+// tools' schemas is the costliest part of a start, and a client's initialize should not wait
+// for it, nor share the CPU with it: it begins once initialize is answered (or with the first
+// request that needs it, from a client that skipped initialize). Every request but initialize
+// and ping waits for it to end, so nothing can see a partial tool list.
+type Registration struct {
+	once sync.Once
+	done chan struct{}
+	run  func()
+}
+
+// begin starts the registration on a goroutine, unless it was begun or stopped.
+func (r *Registration) begin() {
+	r.once.Do(func() {
+		go func() {
+			defer close(r.done)
+			r.run()
+		}()
+	})
+}
+
+// Stop waits for a registration in progress to end; one not begun never begins (the server is
+// closing without a client having asked for anything).
+func (r *Registration) Stop() {
+	r.once.Do(func() { close(r.done) })
+	<-r.done
+}
+
+// Start returns the server at once; its tools, resources and prompts are registered in the
+// background once initialize is answered (see Registration).
+func Start(cfg Config) (s *mcpserver.MCPServer, reg *Registration) {
+	reg = &Registration{done: make(chan struct{})}
 	completer := prompts.NewCompleter(cfg.Deps.Client, prompts.CompleterOptions{
 		Logger: cfg.Deps.Logger,
 		// s is set below, before any request can arrive.
@@ -66,7 +94,7 @@ func Start(cfg Config) (s *mcpserver.MCPServer, ready <-chan struct{}) {
 		mcpserver.WithRecovery(),
 		mcpserver.WithResourceRecovery(),
 		mcpserver.WithLogging(),
-		mcpserver.WithHooks(requestHooks(registered)),
+		mcpserver.WithHooks(requestHooks(reg)),
 		mcpserver.WithToolFilter(userTools),
 	}
 	if cfg.ValidateOutput {
@@ -83,11 +111,8 @@ func Start(cfg Config) (s *mcpserver.MCPServer, ready <-chan struct{}) {
 	}
 	deps := cfg.Deps
 	deps.Server = s
-	go func() {
-		defer close(registered)
-		register(s, deps)
-	}()
-	return s, registered
+	reg.run = func() { register(s, deps) }
+	return s, reg
 }
 
 // registerAll adds every tool the guard allows, every resource, and every prompt whose

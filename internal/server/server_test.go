@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	mcpserver "github.com/mark3labs/mcp-go/server"
@@ -116,12 +117,14 @@ func TestValidateOutput(t *testing.T) {
 	}
 }
 
-// TestStartAnswersInitializeFirst: Start returns before the tools are registered; initialize
-// and ping are answered at once, and every other request waits for the registration (here it
-// gives up when its context ends) rather than seeing a partial tool list.
+// TestStartAnswersInitializeFirst: Start returns before the tools are registered, and the
+// registration begins only once initialize is answered, so initialize never shares the CPU
+// with it; initialize and ping are answered at once, and every other request waits for the
+// registration (here it gives up when its context ends) rather than seeing a partial tool list.
 func TestStartAnswersInitializeFirst(t *testing.T) {
-	release := make(chan struct{})
-	s, ready := Start(Config{Deps: sandboxDeps(t), Register: func(s *mcpserver.MCPServer, deps tools.Deps) {
+	began, release := make(chan struct{}), make(chan struct{})
+	s, reg := Start(Config{Deps: sandboxDeps(t), Register: func(s *mcpserver.MCPServer, deps tools.Deps) {
+		close(began)
 		<-release
 		registerAll(s, deps)
 	}})
@@ -131,12 +134,19 @@ func TestStartAnswersInitializeFirst(t *testing.T) {
 		default:
 			close(release)
 		}
-		<-ready
+		reg.Stop()
 	})
 	// A request whose context has already ended gets an answer only if it does not wait.
 	gaveUp, cancel := context.WithCancel(context.Background())
 	cancel()
 	assert.Nil(t, rpcError(t, gaveUp, s, initializeBody), "initialize does not wait")
+	hang, stop := context.WithTimeout(context.Background(), 30*time.Second)
+	defer stop()
+	select {
+	case <-began:
+	case <-hang.Done():
+		t.Fatal("initialize did not begin the registration")
+	}
 	assert.Nil(t, rpcError(t, gaveUp, s, `{"jsonrpc":"2.0","id":2,"method":"ping"}`), "ping does not wait")
 
 	list := `{"jsonrpc":"2.0","id":3,"method":"tools/list"}`
@@ -145,8 +155,24 @@ func TestStartAnswersInitializeFirst(t *testing.T) {
 	}
 
 	close(release)
-	<-ready
+	reg.Stop()
 	assert.Nil(t, rpcError(t, context.Background(), s, list))
+	assert.NotEmpty(t, s.ListTools())
+}
+
+// TestRegistrationBegunByTheFirstRequest: the registration waits for a request; a client that
+// skips initialize still gets the tools, and a server closed before any request never builds them.
+func TestRegistrationBegunByTheFirstRequest(t *testing.T) {
+	ran := false
+	_, reg := Start(Config{Deps: sandboxDeps(t), Register: func(*mcpserver.MCPServer, tools.Deps) { ran = true }})
+	reg.Stop()
+	assert.False(t, ran, "closed before any request: nothing registered")
+
+	s, reg := Start(Config{Deps: sandboxDeps(t)})
+	t.Cleanup(reg.Stop)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	assert.Nil(t, rpcError(t, ctx, s, `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`), "tools/list without initialize")
 	assert.NotEmpty(t, s.ListTools())
 }
 

@@ -1,0 +1,135 @@
+package autotask
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// persistedMetadataTTL is how old a copy of an entity's metadata on disk may be before a new
+// process, having answered from it, fetches it again in the background. Fields and picklists
+// change when an administrator edits them, seldom; a value the copy wrongly calls valid is
+// caught by the API, which drops the copy (dropRejectedMetadata), and a value it does not know
+// yet is one RefreshMetadata away.
+const persistedMetadataTTL = 24 * time.Hour
+
+// metadataFile is one entity's metadata as kept on disk. It holds what entityInformation
+// answered and nothing of the credentials: Key is a hash of the tenant's API URL and user name.
+type metadataFile struct {
+	Key       string     `json:"key"`
+	Entity    string     `json:"entity"`
+	FetchedAt time.Time  `json:"fetchedAt"`
+	Info      EntityInfo `json:"info"`
+	Fields    []Field    `json:"fields"`
+	UDFs      []Field    `json:"udfs"`
+}
+
+// tenantCacheKey identifies the tenant and user whose answers a cache file holds: the same user
+// name on another zone or API URL is another tenant's, and one user's impersonation-free view of
+// a tenant is not assumed to be another's.
+func (c *Client) tenantCacheKey(base string) string {
+	sum := sha256.Sum256([]byte(base + "\n" + strings.ToLower(c.cfg.Username)))
+	return hex.EncodeToString(sum[:])
+}
+
+// diskCacheDir is where the zone, metadata and threshold files go; "" keeps nothing on disk.
+func (c *Client) diskCacheDir() string {
+	if c.cfg.NoDiskCache {
+		return ""
+	}
+	return c.cfg.CacheDir
+}
+
+// metadataPath is the file of entity's metadata for the tenant at base; "" when nothing is
+// kept on disk.
+func (c *Client) metadataPath(base, entity string) string {
+	dir := c.diskCacheDir()
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, "metadata-"+c.tenantCacheKey(base)[:16]+"-"+strings.ToLower(entity)+".json")
+}
+
+// loadMetadata reads entity's metadata from disk, and says whether the copy is older than
+// persistedMetadataTTL. A missing, unreadable or corrupt file is no copy: the caller fetches
+// and the file is rewritten.
+func (c *Client) loadMetadata(ctx context.Context, e Entity) (m *Metadata, stale bool, ok bool) {
+	base, err := c.BaseURL(ctx)
+	if err != nil {
+		return nil, false, false
+	}
+	path := c.metadataPath(base, e.Name)
+	if path == "" {
+		return nil, false, false
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			c.log.Debug("autotask metadata cache unreadable", "path", path, "err", err)
+		}
+		return nil, false, false
+	}
+	var f metadataFile
+	if err := json.Unmarshal(data, &f); err != nil || f.Key != c.tenantCacheKey(base) ||
+		!strings.EqualFold(f.Entity, e.Name) || len(f.Fields) == 0 || f.FetchedAt.IsZero() {
+		c.log.Debug("autotask metadata cache ignored: corrupt or another tenant's", "path", path)
+		return nil, false, false
+	}
+	age := c.cfg.Now().Sub(f.FetchedAt)
+	c.log.Debug("autotask metadata from cache", "entity", e.Name, "age", age.Round(time.Second))
+	return newMetadata(e.Name, f.Info, f.Fields, f.UDFs), age >= persistedMetadataTTL, true
+}
+
+// saveMetadata writes m to disk for the next process; best effort, like the zone cache.
+func (c *Client) saveMetadata(base string, m *Metadata) {
+	path := c.metadataPath(base, m.Entity)
+	if path == "" {
+		return
+	}
+	data, err := json.Marshal(metadataFile{Key: c.tenantCacheKey(base), Entity: m.Entity, FetchedAt: c.cfg.Now().UTC(),
+		Info: m.Info, Fields: m.Fields, UDFs: m.UDFs})
+	if err == nil {
+		err = writeFileAtomic(path, data)
+	}
+	if err != nil {
+		c.log.Warn("autotask metadata cache not written", "path", path, "err", err)
+	}
+}
+
+// removeMetadataFiles deletes the copies on disk of entity's metadata ("" deletes every
+// entity's) for this tenant, so that no process starts from them again.
+func (c *Client) removeMetadataFiles(entity string) {
+	base := c.cfg.APIURL
+	if base == "" {
+		z := c.zone.current.Load()
+		if z == nil {
+			return // nothing was read from or written to disk without a zone
+		}
+		base = z.base
+	}
+	if entity != "" {
+		if path := c.metadataPath(base, entity); path != "" {
+			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				c.log.Warn("autotask metadata cache not removed", "path", path, "err", err)
+			}
+		}
+		return
+	}
+	dir := c.diskCacheDir()
+	if dir == "" {
+		return
+	}
+	paths, _ := filepath.Glob(filepath.Join(dir, "metadata-"+c.tenantCacheKey(base)[:16]+"-*.json"))
+	for _, path := range paths {
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			c.log.Warn("autotask metadata cache not removed", "path", path, "err", err)
+		}
+	}
+}
