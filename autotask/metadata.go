@@ -205,7 +205,7 @@ func (c *Client) Metadata(ctx context.Context, entity string) (*Metadata, error)
 		gen := cache.gen
 		cache.mu.Unlock()
 
-		m, err := c.loadOrFetchMetadata(ctx, e, !expired, gen)
+		m, stale, err := c.loadOrFetchMetadata(ctx, e, !expired, gen)
 
 		cache.mu.Lock()
 		delete(cache.inflight, key)
@@ -213,30 +213,32 @@ func (c *Client) Metadata(ctx context.Context, entity string) (*Metadata, error)
 			cache.entries[key] = metadataEntry{m: m, fetched: c.cfg.Now()}
 		}
 		cache.mu.Unlock()
+		// Started only once the stale copy is stored, so the refresh's answer always replaces
+		// it and is never overwritten by it.
+		if stale {
+			c.refreshMetadataInBackground(e, gen)
+		}
 		call.m, call.err = m, err
 		close(call.done)
 		return m, err
 	}
 }
 
-// loadOrFetchMetadata is the copy on disk when fromDisk and there is one (answering at once
-// from a stale copy while a background fetch replaces it), else a fetch, saved for the next
-// process unless RefreshMetadata ran since gen.
-func (c *Client) loadOrFetchMetadata(ctx context.Context, e Entity, fromDisk bool, gen uint64) (*Metadata, error) {
+// loadOrFetchMetadata is the copy on disk when fromDisk and there is one (stale when it is older
+// than persistedMetadataTTL: the caller answers from it and has it fetched again in the
+// background), else a fetch, saved for the next process unless RefreshMetadata ran since gen.
+func (c *Client) loadOrFetchMetadata(ctx context.Context, e Entity, fromDisk bool, gen uint64) (m *Metadata, stale bool, err error) {
 	if fromDisk {
 		if m, stale, ok := c.loadMetadata(ctx, e); ok {
-			if stale {
-				c.refreshMetadataInBackground(e, gen)
-			}
-			return m, nil
+			return m, stale, nil
 		}
 	}
-	m, err := c.fetchMetadata(ctx, e)
+	m, err = c.fetchMetadata(ctx, e)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	c.saveMetadataIfCurrent(ctx, m, gen)
-	return m, nil
+	return m, false, nil
 }
 
 // saveMetadataIfCurrent writes m to disk unless RefreshMetadata dropped the entity after gen:
