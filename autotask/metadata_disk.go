@@ -2,8 +2,6 @@ package autotask
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -31,30 +29,10 @@ type metadataFile struct {
 	UDFs      []Field    `json:"udfs"`
 }
 
-// tenantCacheKey identifies the tenant and user whose answers a cache file holds: the same user
-// name on another zone or API URL is another tenant's, and one user's impersonation-free view of
-// a tenant is not assumed to be another's.
-func (c *Client) tenantCacheKey(base string) string {
-	sum := sha256.Sum256([]byte(base + "\n" + strings.ToLower(c.cfg.Username)))
-	return hex.EncodeToString(sum[:])
-}
-
-// diskCacheDir is where the zone, metadata and threshold files go; "" keeps nothing on disk.
-func (c *Client) diskCacheDir() string {
-	if c.cfg.NoDiskCache {
-		return ""
-	}
-	return c.cfg.CacheDir
-}
-
 // metadataPath is the file of entity's metadata for the tenant at base; "" when nothing is
 // kept on disk.
 func (c *Client) metadataPath(base, entity string) string {
-	dir := c.diskCacheDir()
-	if dir == "" {
-		return ""
-	}
-	return filepath.Join(dir, "metadata-"+c.tenantCacheKey(base)[:16]+"-"+strings.ToLower(entity)+".json")
+	return c.tenantCachePath(base, "metadata-", "-"+strings.ToLower(entity)+".json")
 }
 
 // loadMetadata reads entity's metadata from disk, and says whether the copy is older than
@@ -93,41 +71,24 @@ func (c *Client) saveMetadata(base string, m *Metadata) {
 	if path == "" {
 		return
 	}
-	data, err := json.Marshal(metadataFile{Key: c.tenantCacheKey(base), Entity: m.Entity, FetchedAt: c.cfg.Now().UTC(),
-		Info: m.Info, Fields: m.Fields, UDFs: m.UDFs})
-	if err == nil {
-		err = writeFileAtomic(path, data)
-	}
-	if err != nil {
-		c.log.Warn("autotask metadata cache not written", "path", path, "err", err)
-	}
+	c.writeCacheFile("metadata", path, metadataFile{Key: c.tenantCacheKey(base), Entity: m.Entity,
+		FetchedAt: c.cfg.Now().UTC(), Info: m.Info, Fields: m.Fields, UDFs: m.UDFs})
 }
 
 // removeMetadataFiles deletes the copies on disk of entity's metadata ("" deletes every
 // entity's) for this tenant, so that no process starts from them again.
 func (c *Client) removeMetadataFiles(entity string) {
-	base := c.cfg.APIURL
-	if base == "" {
-		z := c.zone.current.Load()
-		if z == nil {
-			return // nothing was read from or written to disk without a zone
-		}
-		base = z.base
-	}
+	base := c.knownBase()
+	var paths []string
 	if entity != "" {
-		if path := c.metadataPath(base, entity); path != "" {
-			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				c.log.Warn("autotask metadata cache not removed", "path", path, "err", err)
-			}
-		}
-		return
+		paths = []string{c.metadataPath(base, entity)}
+	} else if pattern := c.tenantCachePath(base, "metadata-", "-*.json"); pattern != "" {
+		paths, _ = filepath.Glob(pattern)
 	}
-	dir := c.diskCacheDir()
-	if dir == "" {
-		return
-	}
-	paths, _ := filepath.Glob(filepath.Join(dir, "metadata-"+c.tenantCacheKey(base)[:16]+"-*.json"))
 	for _, path := range paths {
+		if path == "" {
+			continue
+		}
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			c.log.Warn("autotask metadata cache not removed", "path", path, "err", err)
 		}

@@ -212,3 +212,28 @@ func TestMetadataDroppedWhenTheAPIRefusesWhatItListed(t *testing.T) {
 		})
 	}
 }
+
+// TestRefreshMetadataRemovesCopiesBeforeAnyRequest: a process that drops the metadata before
+// it made a request, its zone known only from the zone cache, still removes the copies on disk
+// an earlier process left, so no later process starts from them.
+func TestRefreshMetadataRemovesCopiesBeforeAnyRequest(t *testing.T) {
+	tn := newTenant(t, sandbox.Options{})
+	dir, ctx := t.TempDir(), testCtx(t)
+	discover := func(cfg *autotask.Config) { cfg.CacheDir, cfg.APIURL, cfg.ZoneLookupURL = dir, "", tn.apiURL() }
+
+	_, err := tn.client(t, discover).Metadata(ctx, "Tickets")
+	require.NoError(t, err)
+	_, err = tn.client(t, discover).Metadata(ctx, "Companies")
+	require.NoError(t, err)
+	cachedFile(t, dir, "metadata-*-tickets.json")
+
+	tn.client(t, discover).RefreshMetadata("Tickets")
+	paths, err := filepath.Glob(filepath.Join(dir, "metadata-*.json"))
+	require.NoError(t, err)
+	require.Len(t, paths, 1, "one entity's copy is removed, the other's kept")
+
+	tn.client(t, discover).RefreshMetadata("")
+	paths, err = filepath.Glob(filepath.Join(dir, "metadata-*.json"))
+	require.NoError(t, err)
+	assert.Empty(t, paths, "every entity's copy is removed")
+}

@@ -3,7 +3,6 @@ package autotask
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"time"
 )
 
@@ -21,27 +20,8 @@ type thresholdFile struct {
 	Threshold Threshold `json:"threshold"`
 }
 
-// knownBase is the tenant's API URL when it is known without a request: configured, already
-// discovered, or in the zone cache; "" otherwise.
-func (c *Client) knownBase() string {
-	if c.cfg.APIURL != "" {
-		return c.cfg.APIURL
-	}
-	if z := c.zone.current.Load(); z != nil {
-		return z.base
-	}
-	if z, ok := c.readZoneCache(); ok {
-		return z.base
-	}
-	return ""
-}
-
 func (c *Client) thresholdPath(base string) string {
-	dir := c.diskCacheDir()
-	if dir == "" || base == "" {
-		return ""
-	}
-	return filepath.Join(dir, "threshold-"+c.tenantCacheKey(base)[:16]+".json")
+	return c.tenantCachePath(base, "threshold-", ".json")
 }
 
 // loadRecentThreshold applies a ThresholdInformation answer younger than ThresholdInterval
@@ -77,11 +57,5 @@ func (c *Client) saveThreshold(t Threshold) {
 	if path == "" {
 		return
 	}
-	data, err := json.Marshal(thresholdFile{Key: c.tenantCacheKey(base), CheckedAt: c.cfg.Now().UTC(), Threshold: t})
-	if err == nil {
-		err = writeFileAtomic(path, data)
-	}
-	if err != nil {
-		c.log.Warn("autotask threshold cache not written", "path", path, "err", err)
-	}
+	c.writeCacheFile("threshold", path, thresholdFile{Key: c.tenantCacheKey(base), CheckedAt: c.cfg.Now().UTC(), Threshold: t})
 }

@@ -172,13 +172,7 @@ func (c *Client) writeZoneCache(z Zone) {
 	if path == "" {
 		return
 	}
-	data, err := json.MarshalIndent(zoneCacheFile{Username: c.cfg.Username, Zone: z, DiscoveredAt: time.Now().UTC()}, "", "  ")
-	if err == nil {
-		err = writeFileAtomic(path, data)
-	}
-	if err != nil {
-		c.log.Warn("autotask zone cache not written", "path", path, "err", err)
-	}
+	c.writeCacheFile("zone", path, zoneCacheFile{Username: c.cfg.Username, Zone: z, DiscoveredAt: time.Now().UTC()})
 }
 
 // writeFileAtomic replaces path with data through a temporary file in the same folder, so a
