@@ -236,15 +236,14 @@ func (c *Client) Update(ctx context.Context, entity string, body Record) (int64,
 // refused: only GET-then-PUT is known to leave the rest of a ticket untouched
 // (UpdateTicket; the ticket contract, package autotask).
 func (c *Client) Patch(ctx context.Context, entity string, body Record) (int64, error) {
-	if e, err := LookupEntity(entity); err == nil && e.Name == "Tickets" {
+	e, lookupErr := LookupEntity(entity)
+	if lookupErr == nil && e.Name == "Tickets" {
 		return 0, fmt.Errorf("patch Tickets: %w: tickets are changed only by a PUT of the fresh ticket (UpdateTicket)", ErrNotSupported)
 	}
 	id, err := c.replace(ctx, "PATCH", "patch", entity, body, func(c Capabilities) bool { return c.Patch })
 	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusMethodNotAllowed {
-		if e, lerr := LookupEntity(entity); lerr == nil {
-			c.patchRefused.Store(e.Name, true)
-		}
+	if lookupErr == nil && errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusMethodNotAllowed {
+		c.patchRefused.Store(e.Name, true)
 	}
 	return id, err
 }
