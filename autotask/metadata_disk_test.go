@@ -147,6 +147,47 @@ func TestMetadataStaleOnDiskAnswersAtOnceAndRefreshesInBackground(t *testing.T) 
 	assert.Equal(t, 6, metadataRequests(tn), "the refreshed metadata is the one in memory")
 }
 
+// TestCloseStopsTheMetadataRefresh: Close cancels a background refresh of a stale copy that the
+// tenant holds, and waits for it, so no goroutine outlives the client.
+func TestCloseStopsTheMetadataRefresh(t *testing.T) {
+	armed, started := make(chan struct{}), make(chan struct{}, 8)
+	tn := newFrontedTenant(t, sandbox.Options{}, func(_ http.ResponseWriter, r *http.Request) bool {
+		select {
+		case <-armed:
+			if strings.Contains(r.URL.Path, "/entityInformation") {
+				started <- struct{}{}
+				<-r.Context().Done() // held until the client gives up
+			}
+		default:
+		}
+		return false
+	})
+	dir, clock := t.TempDir(), newFakeClock()
+	ctx, cancel := context.WithTimeout(testCtx(t), 15*time.Second)
+	defer cancel()
+	_, err := tn.client(t, sharedCache(dir, clock.Now)).Metadata(ctx, "Tickets")
+	require.NoError(t, err)
+
+	clock.Advance(25 * time.Hour)
+	close(armed)
+	c := tn.client(t, sharedCache(dir, clock.Now))
+	_, err = c.Metadata(ctx, "Tickets")
+	require.NoError(t, err)
+	select {
+	case <-started:
+	case <-ctx.Done():
+		t.Fatal("no background refresh of the stale copy")
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- c.Close() }()
+	select {
+	case err := <-closed:
+		require.NoError(t, err)
+	case <-ctx.Done():
+		t.Fatal("Close did not stop the held background refresh")
+	}
+}
+
 func TestMetadataDroppedWhenTheAPIRefusesWhatItListed(t *testing.T) {
 	refusal := func(msg string) sandbox.Fault {
 		body, _ := json.Marshal(map[string][]string{"errors": {msg}})
