@@ -35,7 +35,8 @@ func (c *Client) tenantCachePath(base, prefix, suffix string) string {
 }
 
 // knownBase is the tenant's API URL when it is known without a request: configured, already
-// discovered, or in the zone cache; "" otherwise.
+// discovered, or in the zone cache; "" otherwise. A zone read from the cache is kept as the
+// current one, so the first request does not read the file again.
 func (c *Client) knownBase() string {
 	if c.cfg.APIURL != "" {
 		return c.cfg.APIURL
@@ -44,7 +45,8 @@ func (c *Client) knownBase() string {
 		return z.base
 	}
 	if z, ok := c.readZoneCache(); ok {
-		return z.base
+		c.zone.current.CompareAndSwap(nil, z)
+		return c.zone.current.Load().base
 	}
 	return ""
 }
