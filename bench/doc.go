@@ -10,7 +10,8 @@
 // table (1 to 8) follow this list:
 //
 //   - 1, cold start: cmd/autotask-mcp's own BenchmarkColdStart, which scripts/bench runs;
-//     it is not repeated here. Target: initialize answered within 15 ms of process start.
+//     it is not repeated here. Process start to the initialize response, beside a bare mcp-go
+//     stdio server started in turn with it. Target: median <= 1.15 × the bare server's.
 //   - 2, calls_test.go: one tool call through the whole stack, warm caches, with the time
 //     spent inside the sandbox's handler; BenchmarkCall through mcp-go's client, BenchmarkServerCall
 //     from JSON-RPC bytes in to bytes out. Targets: get_ticket <= 250 µs/op end to end; the

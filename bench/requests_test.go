@@ -124,13 +124,7 @@ func measureRequests(tb testing.TB) []requestCount {
 // openTicketWithoutTime is an open ticket (not Complete) with no time entries, other than skip.
 func openTicketWithoutTime(tb testing.TB, sb *sandbox.Sandbox, skip ...int64) int64 {
 	tb.Helper()
-	timed := map[int64]bool{}
-	for _, id := range sb.IDs("TimeEntries") {
-		rec, _ := sb.Record("TimeEntries", id)
-		if tid, ok := rec["ticketID"].(int64); ok {
-			timed[tid] = true
-		}
-	}
+	timed := ticketsWith(sb, "TimeEntries")
 next:
 	for _, id := range sb.IDs("Tickets") {
 		for _, s := range skip {
@@ -145,6 +139,18 @@ next:
 	}
 	tb.Fatal("the sandbox has no open ticket without time entries")
 	return 0
+}
+
+// ticketsWith is the set of tickets that records of entity (TicketNotes, TimeEntries) belong to.
+func ticketsWith(sb *sandbox.Sandbox, entity string) map[int64]bool {
+	tickets := map[int64]bool{}
+	for _, id := range sb.IDs(entity) {
+		rec, _ := sb.Record(entity, id)
+		if tid, ok := rec["ticketID"].(int64); ok {
+			tickets[tid] = true
+		}
+	}
+	return tickets
 }
 
 func confirmationToken(tb testing.TB, res *mcp.CallToolResult) string {

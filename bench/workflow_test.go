@@ -58,34 +58,36 @@ var workflows = []workflow{
 		return "query_entity", args
 	}},
 	{name: "add_ticket_note", setup: func(tb testing.TB, st *stack) (string, map[string]any) {
-		note := func(id int64) map[string]any {
-			call(tb, st.mcp, "get_ticket", map[string]any{"ticket_id": id})
+		return secondWrite(tb, st, "add_ticket_note", func(id int64) map[string]any {
 			return map[string]any{"ticket_id": id, "title": "Called", "description": "Left a voicemail."}
-		}
-		warm := openTicketWithoutTime(tb, st.sb)
-		call(tb, st.mcp, "add_ticket_note", note(warm))
-		return "add_ticket_note", note(openTicketWithoutTime(tb, st.sb, warm))
+		})
 	}},
 	{name: "resolve_ticket, confirmed", setup: func(tb testing.TB, st *stack) (string, map[string]any) {
-		confirmed := func(id int64) map[string]any {
-			call(tb, st.mcp, "get_ticket", map[string]any{"ticket_id": id})
+		return secondWrite(tb, st, "resolve_ticket", func(id int64) map[string]any {
 			args := map[string]any{"ticket_id": id, "resolution": "Replaced the toner.", "note": "Toner replaced on site."}
 			args["confirm"] = confirmationToken(tb, call(tb, st.mcp, "resolve_ticket", args))
 			return args
-		}
-		warm := openTicketWithoutTime(tb, st.sb)
-		call(tb, st.mcp, "resolve_ticket", confirmed(warm))
-		return "resolve_ticket", confirmed(openTicketWithoutTime(tb, st.sb, warm))
+		})
 	}},
 	{name: "log_time", setup: func(tb testing.TB, st *stack) (string, map[string]any) {
-		entry := func(id int64) map[string]any {
-			call(tb, st.mcp, "get_ticket", map[string]any{"ticket_id": id})
+		return secondWrite(tb, st, "log_time", func(id int64) map[string]any {
 			return map[string]any{"ticket_id": id, "hours": 1, "summary": "Checked the backups."}
-		}
-		warm := openTicketWithoutTime(tb, st.sb)
-		call(tb, st.mcp, "log_time", entry(warm))
-		return "log_time", entry(openTicketWithoutTime(tb, st.sb, warm))
+		})
 	}},
+}
+
+// secondWrite warms the write tool's caches with one write on an open ticket, then returns the
+// same write on another open ticket, to be measured; each ticket is read with get_ticket first,
+// as the guard requires, and args(id) builds the write's arguments once it has been.
+func secondWrite(tb testing.TB, st *stack, tool string, args func(id int64) map[string]any) (string, map[string]any) {
+	tb.Helper()
+	readThen := func(id int64) map[string]any {
+		call(tb, st.mcp, "get_ticket", map[string]any{"ticket_id": id})
+		return args(id)
+	}
+	warm := openTicketWithoutTime(tb, st.sb)
+	call(tb, st.mcp, tool, readThen(warm))
+	return tool, readThen(openTicketWithoutTime(tb, st.sb, warm))
 }
 
 // workflowRun is what one workflow took.
@@ -153,19 +155,7 @@ func measureWorkflows(tb testing.TB, runs int) []workflowRun {
 // include of get_ticket has something to read.
 func ticketWithEverything(tb testing.TB, sb *sandbox.Sandbox) int64 {
 	tb.Helper()
-	notes, timed := map[int64]bool{}, map[int64]bool{}
-	for _, id := range sb.IDs("TicketNotes") {
-		rec, _ := sb.Record("TicketNotes", id)
-		if tid, ok := rec["ticketID"].(int64); ok {
-			notes[tid] = true
-		}
-	}
-	for _, id := range sb.IDs("TimeEntries") {
-		rec, _ := sb.Record("TimeEntries", id)
-		if tid, ok := rec["ticketID"].(int64); ok {
-			timed[tid] = true
-		}
-	}
+	notes, timed := ticketsWith(sb, "TicketNotes"), ticketsWith(sb, "TimeEntries")
 	for _, id := range sb.IDs("Tickets") {
 		rec, _ := sb.Record("Tickets", id)
 		if notes[id] && timed[id] && rec["contactID"] != nil && rec["companyID"] != nil {

@@ -15,9 +15,7 @@ import (
 // refused, once the outcome is known (the guard cannot know whether the API call that followed its
 // Check succeeded).
 type AuditEntry struct {
-	Time time.Time // zero -> now
-	// User is who the write was attempted for; "" -> the call's user (UserFrom), if any.
-	User                  string
+	Time                  time.Time // zero -> now
 	Session, Tool, Entity string
 	ID                    int64
 	Changes               []FieldChange // ChangesFor(fresh, w.Changes)
@@ -70,7 +68,8 @@ type auditLine struct {
 // maxDetailRunes bounds Detail: a conflict's error text lists fields, an API error its messages.
 const maxDetailRunes = 2000
 
-// Audit appends e as one JSON line to Options.Audit. Values are truncated and secret-like fields
+// Audit appends e as one JSON line to Options.Audit, naming the call's user (UserFrom), if any, as
+// the one the write was attempted for. Values are truncated and secret-like fields
 // redacted whatever the caller passed. A failure to write is logged, not returned: the write it
 // describes has already happened or been refused.
 func (g *Guard) Audit(ctx context.Context, e AuditEntry) {
@@ -80,12 +79,9 @@ func (g *Guard) Audit(ctx context.Context, e AuditEntry) {
 	if e.Time.IsZero() {
 		e.Time = g.now()
 	}
-	if e.User == "" {
-		e.User = userName(ctx)
-	}
 	line := auditLine{
 		Time:    e.Time.UTC().Format(time.RFC3339Nano),
-		User:    e.User,
+		User:    userName(ctx),
 		Session: e.Session,
 		Tool:    e.Tool,
 		Entity:  e.Entity,

@@ -35,7 +35,7 @@ func (g *Guard) Decisions(w Write) []string {
 				continue
 			}
 			created := prefix != "" || w.Create
-			if def, ok := defaults[field]; ok && created && string(canonicalJSON(def)) == string(canonicalJSON(v)) {
+			if def, ok := defaults[field]; ok && created && canonicalText(def) == canonicalText(v) {
 				continue
 			}
 			out = append(out, prefix+field)

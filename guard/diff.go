@@ -60,9 +60,8 @@ func truncateValue(v any, limit int) any {
 	case string:
 		return truncateRunes(x, limit)
 	case map[string]any, []any:
-		b := canonicalJSON(x)
-		if utf8.RuneCount(b) > limit {
-			return truncateRunes(string(b), limit)
+		if s := canonicalText(x); utf8.RuneCountInString(s) > limit {
+			return truncateRunes(s, limit)
 		}
 	}
 	return v

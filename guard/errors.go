@@ -88,5 +88,5 @@ func DescribeValue(v any) string {
 			return EmptyValue
 		}
 	}
-	return sanitize.Text(string(canonicalJSON(v)))
+	return sanitize.Text(canonicalText(v))
 }

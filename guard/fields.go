@@ -64,13 +64,14 @@ var secretMarkers = []string{"secret", "password", "passwd", "token", "apikey", 
 // isSecretField runs for every field of every record the guard sees, and a tenant has few field
 // names, seen again and again: the answer is remembered per name. The memo stops taking new names at
 // maxSecretMemo, so names from outside the tenant's metadata cannot grow it without bound; past that
-// the check is simply made each time.
+// the check is simply made each time. The count stops with it: a full memo is only read, so it
+// never wraps around to admit names again, and misses do not contend on it.
 func isSecretField(name string) bool {
 	if v, ok := secretMemo.names.Load(name); ok {
 		return v.(bool)
 	}
 	secret := matchesSecretMarker(name)
-	if secretMemo.size.Add(1) <= maxSecretMemo {
+	if secretMemo.size.Load() < maxSecretMemo && secretMemo.size.Add(1) <= maxSecretMemo {
 		secretMemo.names.Store(name, secret)
 	}
 	return secret

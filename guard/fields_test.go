@@ -40,6 +40,9 @@ func TestIsSecretFieldMemo(t *testing.T) {
 	stored := 0
 	secretMemo.names.Range(func(any, any) bool { stored++; return true })
 	assert.LessOrEqual(t, stored, maxSecretMemo, "the memo is bounded")
+	// Only callers that passed the Load just before the count reached the bound may add past it
+	// (a few, not the 4×maxSecretMemo names asked about here).
+	assert.Less(t, int(secretMemo.size.Load()), maxSecretMemo+64, "a full memo stops counting, so the count cannot wrap around")
 	assert.True(t, isSecretField("passwordHintNeverSeenBefore"), "past the bound the check is still made")
 	assert.False(t, isSecretField("ticketTitleNeverSeenBefore"))
 }

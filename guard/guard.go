@@ -108,13 +108,14 @@ func (g *Guard) WriteAllowed(tool string, entities ...string) bool {
 
 // policy is the first gate of every write: the server's policy, then that of the call's user.
 func (g *Guard) policy(ctx context.Context, w Write) error {
+	entities := append([]string{w.Entity}, w.Writes...)
 	if g.readOnly {
 		return fmt.Errorf("%s on %s %d refused: %w", w.Tool, w.Entity, w.ID, ErrReadOnly)
 	}
-	if !g.WriteAllowed(w.Tool, append([]string{w.Entity}, w.Writes...)...) {
+	if !allowedBy(g.allow, w.Tool, entities) {
 		return fmt.Errorf("%s on %s %d refused: %w", w.Tool, w.Entity, w.ID, ErrNotAllowed)
 	}
-	return userPolicy(ctx, w)
+	return userPolicy(ctx, w, entities)
 }
 
 // ParseAllowList reads AUTOTASK_MCP_ALLOW_WRITES: names separated by commas and/or spaces, blanks

@@ -183,8 +183,7 @@ func sameID(rec map[string]any, id int64) error {
 	if !ok || v == nil {
 		return nil
 	}
-	want := canonicalJSON(id)
-	if got := canonicalJSON(v); string(got) != string(want) {
+	if got := canonicalText(v); got != canonicalText(id) {
 		return fmt.Errorf("record has id %s, not %d", got, id)
 	}
 	return nil

@@ -50,8 +50,8 @@ func userName(ctx context.Context) string {
 	return u.Name
 }
 
-// userPolicy refuses a write the call's user may not make.
-func userPolicy(ctx context.Context, w Write) error {
+// userPolicy refuses a write the call's user may not make; entities are those w writes.
+func userPolicy(ctx context.Context, w Write, entities []string) error {
 	u, ok := UserFrom(ctx)
 	if !ok {
 		return nil
@@ -59,7 +59,7 @@ func userPolicy(ctx context.Context, w Write) error {
 	switch {
 	case u.ReadOnly:
 		return fmt.Errorf("%s on %s %d refused: %w", w.Tool, w.Entity, w.ID, &UserRefusal{User: u.Name, ReadOnly: true})
-	case !u.MayWrite(w.Tool, append([]string{w.Entity}, w.Writes...)...):
+	case !allowedBy(u.allow, w.Tool, entities):
 		return fmt.Errorf("%s on %s %d refused: %w", w.Tool, w.Entity, w.ID, &UserRefusal{User: u.Name})
 	}
 	return nil
