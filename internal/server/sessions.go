@@ -77,6 +77,15 @@ func (m *sessionManager) isLiveFor(id, user string) bool {
 	return ok && owner == user
 }
 
+// ownedByOther reports whether id is a live session of a user other than user: one the
+// request must be told does not exist.
+func (m *sessionManager) ownedByOther(id, user string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	owner, ok := m.live[id]
+	return ok && owner != user
+}
+
 func (m *sessionManager) Terminate(id string) (isNotAllowed bool, err error) {
 	m.mu.Lock()
 	delete(m.live, id)
@@ -131,7 +140,7 @@ func (m *sessionManager) requireSession(next http.Handler) http.Handler {
 			return
 		}
 		id := r.Header.Get(mcpserver.HeaderKeySessionID)
-		if id != "" && m.isLive(id) && !m.isLiveFor(id, userName(r.Context())) {
+		if m.ownedByOther(id, userName(r.Context())) {
 			http.Error(w, "not found: unknown or expired session; initialize again", http.StatusNotFound)
 			return
 		}
