@@ -106,10 +106,7 @@ func ServeHTTP(ctx context.Context, s *mcpserver.MCPServer, cfg HTTPConfig, logg
 var ErrUsersWithToken = errors.New("a users file and a single bearer token exclude each other: each user has their own token")
 
 func (cfg HTTPConfig) checkUsers() error {
-	switch {
-	case cfg.Users == nil:
-		return nil
-	case cfg.Token != "":
+	if cfg.Users != nil && cfg.Token != "" {
 		return ErrUsersWithToken
 	}
 	return nil
