@@ -88,11 +88,11 @@ func ServeHTTP(ctx context.Context, s *mcpserver.MCPServer, cfg HTTPConfig, logg
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	url := "http://" + ln.Addr().String() + endpoint
+	access := slog.Bool("token_required", policy.tokenHash != nil)
 	if cfg.Users != nil {
-		logger.Info("serving MCP", "transport", cfg.Transport, "url", url, "users", cfg.Users.Len())
-	} else {
-		logger.Info("serving MCP", "transport", cfg.Transport, "url", url, "token_required", policy.tokenHash != nil)
+		access = slog.Int("users", cfg.Users.Len())
 	}
+	logger.Info("serving MCP", "transport", cfg.Transport, "url", url, access)
 
 	select {
 	case err := <-served:
