@@ -160,11 +160,7 @@ func TestLoadServeConfigUsers(t *testing.T) {
 			t.Parallel()
 			cfg, err := loadServeConfig(tt.args, mapEnv(tt.env), stdio{out: new(strings.Builder)})
 			if tt.wantErr != nil {
-				var usage *usageError
-				require.ErrorAs(t, err, &usage)
-				for _, want := range tt.wantErr {
-					assert.Contains(t, err.Error(), want)
-				}
+				requireUsageError(t, err, tt.wantErr...)
 				return
 			}
 			require.NoError(t, err)
