@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/guard"
@@ -75,8 +76,10 @@ func checkAllowList(raw string) error {
 }
 
 // writeNames are the names an allow list may use: every write tool, and every entity
-// a write tool writes, sorted.
-func writeNames() (toolNames, entities []string) {
+// a write tool writes, sorted. Built once per process: building the tools builds every
+// schema, and a users file checks one allow list per user at start and on each reload.
+// Callers must not modify the slices.
+var writeNames = sync.OnceValues(func() (toolNames, entities []string) {
 	for _, t := range tools.All(tools.Deps{}) {
 		if !t.Write {
 			continue
@@ -87,4 +90,4 @@ func writeNames() (toolNames, entities []string) {
 	slices.Sort(toolNames)
 	slices.Sort(entities)
 	return toolNames, slices.Compact(entities)
-}
+})

@@ -20,10 +20,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/autotask-mcp/autotask-mcp/tools"
-
 	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
+	"github.com/autotask-mcp/autotask-mcp/tools"
 )
 
 // TestCall runs `autotask-mcp call` as a user would on a fresh clone: no credentials.

@@ -125,12 +125,7 @@ func TestLoadServeConfig(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, err := loadServeConfig(tc.args, mapEnv(tc.env), stdio{out: io.Discard, err: io.Discard})
 			if tc.wantErr != nil {
-				require.Error(t, err)
-				var usage *usageError
-				assert.ErrorAs(t, err, &usage, "a configuration mistake is a usage error (exit 2)")
-				for _, want := range tc.wantErr {
-					assert.Contains(t, err.Error(), want)
-				}
+				requireUsageError(t, err, tc.wantErr...)
 				return
 			}
 			require.NoError(t, err)
@@ -187,4 +182,14 @@ func TestAllowListErrorNamesEveryWrite(t *testing.T) {
 		}
 	}
 	require.NotZero(t, writes, "there are write tools to name")
+}
+
+// requireUsageError requires err to be a usage error (exit 2) whose message holds every want.
+func requireUsageError(t *testing.T, err error, wants ...string) {
+	t.Helper()
+	var usage *usageError
+	require.ErrorAs(t, err, &usage, "a configuration mistake is a usage error (exit 2)")
+	for _, want := range wants {
+		assert.Contains(t, err.Error(), want)
+	}
 }

@@ -93,6 +93,9 @@ func isHelpFlag(arg string) bool {
 	return false
 }
 
+// stderrPrefix starts every line this program writes to stderr outside its logs.
+const stderrPrefix = "autotask-mcp: "
+
 func exitStatus(err error, stderr io.Writer) int {
 	var usage *usageError
 	var failed toolFailedError
@@ -105,10 +108,10 @@ func exitStatus(err error, stderr io.Writer) int {
 		// The tool's own error is already on stdout as its result.
 		return exitFailure
 	case errors.As(err, &usage):
-		fmt.Fprintf(stderr, "autotask-mcp: %v\n", err)
+		fmt.Fprintf(stderr, "%s%v\n", stderrPrefix, err)
 		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "autotask-mcp: %v\n", err)
+		fmt.Fprintf(stderr, "%s%v\n", stderrPrefix, err)
 		return exitFailure
 	}
 }

@@ -24,10 +24,9 @@ const installSection = "Install"
 // under a section no test reads fails here until a test knows how to check it.
 func TestREADMEShellBlocks(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
-	require.NoError(t, err)
+	raw := readREADME(t)
 	checked := []string{"", readmeSection, installSection} // "": the opening lines
-	for _, b := range docexample.Blocks(string(raw)) {
+	for _, b := range docexample.Blocks(raw) {
 		if b.Lang == "sh" {
 			assert.Contains(t, checked, b.Heading, "README.md:%d: a shell block under ## %s, which no test checks", b.Line, b.Heading)
 		}
@@ -43,10 +42,9 @@ var releaseBinary = regexp.MustCompile(`^autotask-mcp_v\d+\.\d+\.\d+_(linux|darw
 // and CI run (TestDockerfile*, scripts/release --check).
 func TestREADMEInstall(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
-	require.NoError(t, err)
+	raw := readREADME(t)
 	var lines []docexample.Example
-	for _, b := range docexample.Blocks(string(raw)) {
+	for _, b := range docexample.Blocks(raw) {
 		if b.Heading == installSection && b.Lang == "sh" {
 			lines = append(lines, docexample.BareCommands(b)...)
 		}

@@ -30,6 +30,14 @@ const readmeSection = "Try it"
 // same source instead.
 var goRunThis = []string{"go", "run", "./cmd/autotask-mcp"}
 
+// readREADME is the repository's README.md.
+func readREADME(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	require.NoError(t, err)
+	return string(raw)
+}
+
 // TestREADMEExamples runs every command README.md shows a new user, the way a new user
 // would on a fresh clone (no credentials: the built-in sandbox tenant), and checks that the
 // program prints what the README shows for it. The commands and the output are read from
@@ -38,9 +46,8 @@ var goRunThis = []string{"go", "run", "./cmd/autotask-mcp"}
 // "..." is not compared.
 func TestREADMEExamples(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
-	require.NoError(t, err)
-	blocks := docexample.Blocks(string(raw))
+	raw := readREADME(t)
+	blocks := docexample.Blocks(raw)
 	require.NotEmpty(t, blocks, "README.md has no code blocks")
 
 	t.Run("first lines", func(t *testing.T) {
@@ -57,7 +64,7 @@ func TestREADMEExamples(t *testing.T) {
 		r := &readmeRun{sandboxes: map[string]string{}}
 		// Prose like "`go run ./cmd/autotask-mcp sandbox --addr ...` prints ..., then:"
 		// starts what the examples after it talk to.
-		for _, span := range docexample.Spans(string(raw)) {
+		for _, span := range docexample.Spans(raw) {
 			if span.Heading == readmeSection && strings.HasPrefix(span.Text, "go run ") {
 				r.startBackground(t, span)
 			}
@@ -287,9 +294,8 @@ var toolRowPattern = regexp.MustCompile("^\\| `([a-z_]+)` \\|")
 // offers: a tool added to tools.All without a row, or a row left after a tool is gone, fails.
 func TestREADMEToolsTable(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
-	require.NoError(t, err)
-	_, section, found := strings.Cut(string(raw), "\n## Tools\n")
+	raw := readREADME(t)
+	_, section, found := strings.Cut(raw, "\n## Tools\n")
 	require.True(t, found, "README.md has a ## Tools section")
 	section, _, _ = strings.Cut(section, "\n## ")
 	var listed []string

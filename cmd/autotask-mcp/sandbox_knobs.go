@@ -71,9 +71,6 @@ func (k *sandboxKnobs) apply(opts sandbox.Options, log io.Writer) sandbox.Option
 	return opts
 }
 
-// stderrPrefix starts every line this program writes to stderr outside its logs.
-const stderrPrefix = "autotask-mcp: "
-
 // faultsFlag is a repeatable --fault NAME:RATE; one value may list several, comma-separated,
 // so an environment variable can carry them all.
 type faultsFlag struct {

@@ -54,12 +54,7 @@ func TestSandboxKnobFlags(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, err := loadServeConfig(tc.args, mapEnv(tc.env), stdio{out: io.Discard, err: io.Discard})
 			if tc.wantErr != nil {
-				require.Error(t, err)
-				var usage *usageError
-				assert.ErrorAs(t, err, &usage, "a configuration mistake is a usage error (exit 2)")
-				for _, want := range tc.wantErr {
-					assert.Contains(t, err.Error(), want)
-				}
+				requireUsageError(t, err, tc.wantErr...)
 				return
 			}
 			require.NoError(t, err)

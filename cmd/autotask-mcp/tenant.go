@@ -38,8 +38,8 @@ func openTenant(cfg serverConfig, lookup env, logger *slog.Logger, notice io.Wri
 		if !apiCfg.HasCredentials() {
 			useSandbox = true
 			if notice != nil {
-				fmt.Fprintf(notice, "autotask-mcp: no Autotask credentials configured (%s, %s, %s): serving the built-in sandbox tenant\n",
-					autotask.EnvUsername, autotask.EnvSecret, autotask.EnvIntegrationCode)
+				fmt.Fprintf(notice, "%sno Autotask credentials configured (%s, %s, %s): serving the built-in sandbox tenant\n",
+					stderrPrefix, autotask.EnvUsername, autotask.EnvSecret, autotask.EnvIntegrationCode)
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 
 	"github.com/autotask-mcp/autotask-mcp/guard"
@@ -140,7 +141,7 @@ func describeJSONError(err error) error {
 	case errors.As(err, &syntax):
 		return fmt.Errorf("not valid JSON at byte %d", syntax.Offset)
 	case errors.As(err, &typ):
-		return fmt.Errorf("%s must be a JSON %s (at byte %d)", typ.Field, jsonKind(typ.Type.Kind().String()), typ.Offset)
+		return fmt.Errorf("%s must be a JSON %s (at byte %d)", typ.Field, jsonKind(typ.Type.Kind()), typ.Offset)
 	case errors.Is(err, io.EOF):
 		return errors.New(`the file is empty: it is one object, {"users": [...]}`)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -154,15 +155,15 @@ func describeJSONError(err error) error {
 	return errors.New("not valid JSON")
 }
 
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "string":
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
 		return "string"
-	case "bool":
+	case reflect.Bool:
 		return "true or false"
-	case "int64":
+	case reflect.Int64:
 		return "whole number"
-	case "slice":
+	case reflect.Slice:
 		return "array"
 	}
 	return "object"

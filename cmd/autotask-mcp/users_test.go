@@ -160,11 +160,7 @@ func TestLoadServeConfigUsers(t *testing.T) {
 			t.Parallel()
 			cfg, err := loadServeConfig(tt.args, mapEnv(tt.env), stdio{out: new(strings.Builder)})
 			if tt.wantErr != nil {
-				var usage *usageError
-				require.ErrorAs(t, err, &usage)
-				for _, want := range tt.wantErr {
-					assert.Contains(t, err.Error(), want)
-				}
+				requireUsageError(t, err, tt.wantErr...)
 				return
 			}
 			require.NoError(t, err)
@@ -278,10 +274,9 @@ func TestTeamServerBinary(t *testing.T) {
 // The example users file in README.md's Team server subsection is one the server loads.
 func TestREADMEUsersFileExample(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
-	require.NoError(t, err)
+	raw := readREADME(t)
 	var examples []string
-	for _, b := range docexample.Blocks(string(raw)) {
+	for _, b := range docexample.Blocks(raw) {
 		if b.Lang == "json" && strings.Contains(b.Text, `"users"`) {
 			examples = append(examples, b.Text)
 		}

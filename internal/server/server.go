@@ -5,8 +5,9 @@
 package server
 
 import (
-	mcpserver "github.com/mark3labs/mcp-go/server"
 	"sync"
+
+	mcpserver "github.com/mark3labs/mcp-go/server"
 
 	"github.com/autotask-mcp/autotask-mcp/prompts"
 	"github.com/autotask-mcp/autotask-mcp/resources"

@@ -77,6 +77,15 @@ func (m *sessionManager) isLiveFor(id, user string) bool {
 	return ok && owner == user
 }
 
+// ownedByOther reports whether id is a live session of a user other than user: one the
+// request must be told does not exist.
+func (m *sessionManager) ownedByOther(id, user string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	owner, ok := m.live[id]
+	return ok && owner != user
+}
+
 func (m *sessionManager) Terminate(id string) (isNotAllowed bool, err error) {
 	m.mu.Lock()
 	delete(m.live, id)
@@ -122,8 +131,8 @@ func (m *sessionManager) Len() int {
 // it never sent one. mcp-go leaves GET and DELETE to the transport: it would open a stream
 // that never ends for a GET without a session (minting an id that nothing ever ends) or
 // with a made-up one, and answer a DELETE of an unknown session with 200; a POST with an
-// unknown id it answers with 404 itself. A session of another user is unknown, whatever the
-// method. Clients of the stateless revision have no sessions, and mcp-go answers them itself.
+// unknown id it answers with 404 itself: it asks the manager ResolveSessionIdManager gives
+// for the request, so a session of another user is unknown, whatever the method. Clients of the stateless revision have no sessions, and mcp-go answers them itself.
 func (m *sessionManager) requireSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) {
@@ -131,16 +140,12 @@ func (m *sessionManager) requireSession(next http.Handler) http.Handler {
 			return
 		}
 		id := r.Header.Get(mcpserver.HeaderKeySessionID)
-		if id != "" && m.isLive(id) && !m.isLiveFor(id, userName(r.Context())) {
-			http.Error(w, "not found: unknown or expired session; initialize again", http.StatusNotFound)
-			return
-		}
 		switch r.Method {
 		case http.MethodGet, http.MethodDelete:
 			switch {
 			case id == "":
 				http.Error(w, "bad request: "+r.Method+" needs the "+mcpserver.HeaderKeySessionID+" header that initialize returned", http.StatusBadRequest)
-			case !m.isLive(id):
+			case !m.isLiveFor(id, userName(r.Context())):
 				http.Error(w, "not found: unknown or expired session; initialize again", http.StatusNotFound)
 			default:
 				next.ServeHTTP(w, r)

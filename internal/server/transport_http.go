@@ -88,11 +88,11 @@ func ServeHTTP(ctx context.Context, s *mcpserver.MCPServer, cfg HTTPConfig, logg
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	url := "http://" + ln.Addr().String() + endpoint
+	access := slog.Bool("token_required", policy.tokenHash != nil)
 	if cfg.Users != nil {
-		logger.Info("serving MCP", "transport", cfg.Transport, "url", url, "users", cfg.Users.Len())
-	} else {
-		logger.Info("serving MCP", "transport", cfg.Transport, "url", url, "token_required", policy.tokenHash != nil)
+		access = slog.Int("users", cfg.Users.Len())
 	}
+	logger.Info("serving MCP", "transport", cfg.Transport, "url", url, access)
 
 	select {
 	case err := <-served:
@@ -106,10 +106,7 @@ func ServeHTTP(ctx context.Context, s *mcpserver.MCPServer, cfg HTTPConfig, logg
 var ErrUsersWithToken = errors.New("a users file and a single bearer token exclude each other: each user has their own token")
 
 func (cfg HTTPConfig) checkUsers() error {
-	switch {
-	case cfg.Users == nil:
-		return nil
-	case cfg.Token != "":
+	if cfg.Users != nil && cfg.Token != "" {
 		return ErrUsersWithToken
 	}
 	return nil
