@@ -1,6 +1,7 @@
 package tools_test
 
 import (
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -64,7 +65,7 @@ func TestEntityWritesPutOnly(t *testing.T) {
 
 			// The next update is a PUT from the start: the whole record as read, with the change.
 			upd = args("entity", c.entity, "id", id, "changes", c.changes[1])
-			plan := ok(t, env.Call(t, "update_entity", merge(copyArgs(upd), "dry_run", true)))
+			plan := ok(t, env.Call(t, "update_entity", merge(maps.Clone(upd), "dry_run", true)))
 			req := plan["requests"].([]any)[0].(map[string]any)
 			assert.Equal(t, "PUT", req["method"])
 			body := req["body"].(map[string]any)
