@@ -1,6 +1,7 @@
 package tools_test
 
 import (
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -9,7 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/autotask-mcp/autotask-mcp/autotask"
 	"github.com/autotask-mcp/autotask-mcp/autotask/sandbox"
 	"github.com/autotask-mcp/autotask-mcp/internal/testenv"
 )
@@ -65,7 +65,7 @@ func TestEntityWritesPutOnly(t *testing.T) {
 
 			// The next update is a PUT from the start: the whole record as read, with the change.
 			upd = args("entity", c.entity, "id", id, "changes", c.changes[1])
-			plan := ok(t, env.Call(t, "update_entity", merge(copyArgs(upd), "dry_run", true)))
+			plan := ok(t, env.Call(t, "update_entity", merge(maps.Clone(upd), "dry_run", true)))
 			req := plan["requests"].([]any)[0].(map[string]any)
 			assert.Equal(t, "PUT", req["method"])
 			body := req["body"].(map[string]any)
@@ -121,38 +121,40 @@ func companyWithUDFs(sb *sandbox.Sandbox) int64 {
 	return 0
 }
 
-// onPatch runs a function as a PATCH request leaves, before it reaches the tenant: a colleague's
-// change landing between update_entity's read and its write.
-type onPatch struct {
-	next http.RoundTripper
-	hook func()
-}
-
-func (o *onPatch) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Method == http.MethodPatch && o.hook != nil {
-		o.hook()
+// onPatch runs hook as a PATCH request reaches the tenant, before the tenant handles it: a
+// colleague's change landing between update_entity's read and its write.
+func onPatch(hook func()) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPatch {
+				hook()
+			}
+			next.ServeHTTP(w, r)
+		})
 	}
-	return o.next.RoundTrip(req)
 }
 
 // TestEntityWritesPutOnlyRereadsBeforePut: the PUT that follows a refused PATCH is built from a new
 // read that the guard checks, so a change made after the first read (here, while the PATCH was on
 // its way) is refused, not overwritten by the PUT of the older record.
 func TestEntityWritesPutOnlyRereadsBeforePut(t *testing.T) {
-	rt := &onPatch{next: http.DefaultTransport}
-	env := testenv.New(t, testenv.Options{
+	// The first PATCH is the applied call's: the token call sends no write.
+	var (
+		env  *testenv.Env
+		id   int64
+		once sync.Once
+	)
+	env = testenv.New(t, testenv.Options{
 		Sandbox: sandbox.Options{PutOnly: []string{"Companies"}},
-		Client:  func(c *autotask.Config) { c.HTTPClient = &http.Client{Transport: rt} },
+		WrapAPI: onPatch(func() {
+			once.Do(func() { assert.NoError(t, env.Sandbox.Modify("Companies", id, map[string]any{"fax": "555-0000"})) })
+		}),
 	})
-	id := companyWithUDFs(env.Sandbox)
+	id = companyWithUDFs(env.Sandbox)
 	ok(t, env.Call(t, "get_entity", args("entity", "Companies", "id", id)))
 	upd := args("entity", "Companies", "id", id, "changes", args("phone", "555-0177"))
 	upd["confirm"] = tokenOf(t, env.Call(t, "update_entity", upd))
 
-	var once sync.Once
-	rt.hook = func() {
-		once.Do(func() { assert.NoError(t, env.Sandbox.Modify("Companies", id, map[string]any{"fax": "555-0000"})) })
-	}
 	puts := methodCounts(env.Sandbox)["PUT"]
 	failed(t, env.Call(t, "update_entity", upd), "changed since", "nothing was written")
 	assert.Equal(t, puts, methodCounts(env.Sandbox)["PUT"], "no PUT of the older record")

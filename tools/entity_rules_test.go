@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"sort"
+	"slices"
 	"testing"
 	"time"
 
@@ -105,7 +105,7 @@ func TestEntityWritesChangeOnlyIntendedFields(t *testing.T) {
 					pool[k] = v
 				}
 			}
-			names := sortedNames(pool)
+			names := slices.Sorted(maps.Keys(pool))
 			for k := 1; k <= rounds; k++ {
 				change := map[string]any{}
 				for i, name := range names {
@@ -141,13 +141,4 @@ func vary(v any, k int) any {
 		return k%2 == 1 != x
 	}
 	return v
-}
-
-func sortedNames(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

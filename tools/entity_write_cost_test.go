@@ -1,7 +1,8 @@
 package tools_test
 
 import (
-	"strconv"
+	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,18 +27,10 @@ func confirmedWrite(t *testing.T, env *testenv.Env, tool string, a map[string]an
 	tok := tokenOf(t, env.Call(t, tool, a))
 	c.token = env.Sandbox.Stats().Requests - before
 	before = env.Sandbox.Stats().Requests
-	out := ok(t, env.Call(t, tool, merge(copyArgs(a), "confirm", tok)))
+	out := ok(t, env.Call(t, tool, merge(maps.Clone(a), "confirm", tok)))
 	c.applied = env.Sandbox.Stats().Requests - before
 	require.Equal(t, "applied", out["outcome"])
 	return c, out
-}
-
-func copyArgs(a map[string]any) map[string]any {
-	out := make(map[string]any, len(a))
-	for k, v := range a {
-		out[k] = v
-	}
-	return out
 }
 
 // TestEntityWriteCost pins the API requests each generic write costs, from the sandbox's own count,
@@ -106,7 +99,5 @@ func TestEntityWriteCost(t *testing.T) {
 }
 
 func (w writeCost) String() string {
-	return fmtInt(w.token) + " + " + fmtInt(w.applied) + " = " + fmtInt(w.total())
+	return fmt.Sprintf("%d + %d = %d", w.token, w.applied, w.total())
 }
-
-func fmtInt(n int) string { return strconv.Itoa(n) }

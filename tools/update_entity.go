@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -130,8 +131,9 @@ func (r *writeRun) sendUpdate(ctx context.Context, method, entity string, md *au
 	var err error
 	if method == "PATCH" {
 		_, err = r.deps.Client.Patch(ctx, entity, body)
-		if err != nil && r.deps.Client.PatchRefused(entity) {
-			// The tenant takes no PATCH on this entity, and its 405 applied nothing: the whole
+		if errors.Is(err, autotask.ErrNotSupported) && r.deps.Client.PatchRefused(entity) {
+			// This PATCH was refused because the tenant takes none on this entity (a lost answer
+			// is settled below, never followed by a PUT), and the 405 applied nothing: the whole
 			// record goes by PUT instead, built from a read made now that the guard checks again,
 			// so a change made since the session's read is refused, not overwritten.
 			if fresh, err = r.readFresh(ctx, "read "+entity+" record for a PUT"); err != nil {

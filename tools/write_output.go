@@ -113,20 +113,31 @@ type quotedText struct {
 // tool's schema lists, whichever of the run's steps (a ticket number's look-up, a parent's read)
 // came across the others.
 func (o *writeOutput) keepRecordFields(fields []string) {
-	props := map[string]func(){
-		"ticket_id":     func() { o.TicketID = 0 },
-		"ticket_number": func() { o.TicketNumber = "" },
-		"note_id":       func() { o.NoteID = 0 },
-		"task_id":       func() { o.TaskID = 0 },
-		"time_entry_id": func() { o.TimeEntryID = 0 },
-		"entity":        func() { o.Entity = "" },
-		"record_id":     func() { o.RecordID = 0 },
-		"title":         func() { o.Title = "" },
-		"company":       func() { o.Company = "" },
-	}
 	for _, f := range recordFields {
-		if !slices.Contains(fields, f) {
-			props[f]()
+		if slices.Contains(fields, f) {
+			continue
+		}
+		switch f {
+		case "ticket_id":
+			o.TicketID = 0
+		case "ticket_number":
+			o.TicketNumber = ""
+		case "note_id":
+			o.NoteID = 0
+		case "task_id":
+			o.TaskID = 0
+		case "time_entry_id":
+			o.TimeEntryID = 0
+		case "entity":
+			o.Entity = ""
+		case "record_id":
+			o.RecordID = 0
+		case "title":
+			o.Title = ""
+		case "company":
+			o.Company = ""
+		default:
+			panic("tools: record property " + f + " has no field in writeOutput")
 		}
 	}
 }
