@@ -69,5 +69,7 @@ func toolProperties(t testing.TB, mc *client.Client) map[string][]string {
 		props[tool.Name] = slices.Collect(maps.Keys(listed.OutputSchema.Properties))
 	}
 	declaredProperties.Store(mc, props)
+	// Forgotten with the test that listed them: the next test on the session lists them again.
+	t.Cleanup(func() { declaredProperties.Delete(mc) })
 	return props
 }
