@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -63,6 +64,19 @@ func All(deps Deps) []Tool {
 	}
 	return tools
 }
+
+// WriteTools maps every write tool's name to the entities it writes, the names an allow list may
+// use for it. Built once, on first use: building the tools builds every schema, and only allow lists
+// need this. Callers must not modify it.
+var WriteTools = sync.OnceValue(func() map[string][]string {
+	m := map[string][]string{}
+	for _, t := range All(Deps{}) {
+		if t.Write {
+			m[t.Def.Name] = t.Writes
+		}
+	}
+	return m
+})
 
 // Register adds every tool to s, leaving write tools out when the guard forbids them: a read-only
 // server should not even offer a write to the assistant.

@@ -76,16 +76,13 @@ func checkAllowList(raw string) error {
 }
 
 // writeNames are the names an allow list may use: every write tool, and every entity
-// a write tool writes, sorted. Built once per process: building the tools builds every
-// schema, and a users file checks one allow list per user at start and on each reload.
-// Callers must not modify the slices.
+// a write tool writes, sorted. Built once per process, from tools.WriteTools: a users file
+// checks one allow list per user at start and on each reload. Callers must not modify the
+// slices.
 var writeNames = sync.OnceValues(func() (toolNames, entities []string) {
-	for _, t := range tools.All(tools.Deps{}) {
-		if !t.Write {
-			continue
-		}
-		toolNames = append(toolNames, t.Def.Name)
-		entities = append(entities, t.Writes...)
+	for name, writes := range tools.WriteTools() {
+		toolNames = append(toolNames, name)
+		entities = append(entities, writes...)
 	}
 	slices.Sort(toolNames)
 	slices.Sort(entities)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -20,7 +19,7 @@ func userTools(ctx context.Context, list []mcp.Tool) []mcp.Tool {
 	if !ok {
 		return list
 	}
-	writes := writeTools()
+	writes := tools.WriteTools()
 	out := make([]mcp.Tool, 0, len(list))
 	for _, t := range list {
 		if entities, isWrite := writes[t.Name]; isWrite && !u.MayWrite(t.Name, entities...) {
@@ -30,15 +29,3 @@ func userTools(ctx context.Context, list []mcp.Tool) []mcp.Tool {
 	}
 	return out
 }
-
-// writeTools maps every write tool to the entities it writes, its allow-list names. Built on first
-// use: only a server with users needs it.
-var writeTools = sync.OnceValue(func() map[string][]string {
-	m := map[string][]string{}
-	for _, t := range tools.All(tools.Deps{}) {
-		if t.Write {
-			m[t.Def.Name] = t.Writes
-		}
-	}
-	return m
-})
