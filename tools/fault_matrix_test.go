@@ -28,7 +28,9 @@ const attemptTimeout = time.Second
 // readTriesBound is how often a failing read may send one request: the client's three tries.
 const readTriesBound = 3
 
-// matrixFault is one way the API (or what stands in front of it) breaks a request.
+// matrixFault is one way the API (or what stands in front of it) breaks a request: one of the
+// sandbox's named faults (sandbox.FaultNamed, the --fault flag's names), with the words the
+// README's table gives it.
 type matrixFault struct {
 	name  string
 	fault sandbox.Fault
@@ -36,16 +38,38 @@ type matrixFault struct {
 	transient bool
 }
 
+// namedFault is the sandbox's fault called name; the matrix covers each of them
+// (TestFaultMatrixCoversEveryNamedFault).
+func namedFault(name string) sandbox.Fault {
+	f, err := sandbox.FaultNamed(name)
+	if err != nil {
+		panic(err)
+	}
+	return f
+}
+
 var matrixFaults = []matrixFault{
-	{"429 thread limit", sandbox.Fault{Kind: sandbox.FaultStatus, Status: 429}, true},
-	{"429 hourly limit, `Retry-After` 40 min", sandbox.Fault{Kind: sandbox.FaultStatus, Status: 429, RetryAfter: 40 * time.Minute,
-		Body: `{"errors":["API request threshold of 10000 requests per hour has been exceeded. Retry after 40m0s."]}`}, false},
-	{"500 without an explanation", sandbox.Fault{Kind: sandbox.FaultStatus, Status: 500}, true},
-	{"hang past the deadline", sandbox.Fault{Kind: sandbox.FaultHang}, true},
-	{"connection reset", sandbox.Fault{Kind: sandbox.FaultReset}, true},
-	{"connection reset after the API applied it", sandbox.Fault{Kind: sandbox.FaultResetAfterApply}, true},
-	{"malformed JSON (cut in half)", sandbox.Fault{Kind: sandbox.FaultMalformedJSON}, true},
-	{"HTML error page (502)", sandbox.Fault{Kind: sandbox.FaultHTML}, true},
+	{"429 thread limit", namedFault("429-thread"), true},
+	{"429 hourly limit, `Retry-After` 40 min", namedFault("429-hourly"), false},
+	{"500 without an explanation", namedFault("500"), true},
+	{"hang past the deadline", namedFault("hang"), true},
+	{"connection reset", namedFault("reset"), true},
+	{"connection reset after the API applied it", namedFault("reset-after-apply"), true},
+	{"malformed JSON (cut in half)", namedFault("malformed-json"), true},
+	{"HTML error page (502)", namedFault("html-502"), true},
+}
+
+// TestFaultMatrixCoversEveryNamedFault: a fault the sandbox learns to inject is one the matrix
+// must try every tool against, and the matrix tries no fault twice.
+func TestFaultMatrixCoversEveryNamedFault(t *testing.T) {
+	var covered []sandbox.Fault
+	for _, mf := range matrixFaults {
+		assert.NotContains(t, covered, mf.fault, "%s is in the matrix twice", mf.name)
+		covered = append(covered, mf.fault)
+	}
+	for _, name := range sandbox.FaultNames() {
+		assert.Contains(t, covered, namedFault(name), "the sandbox's fault %s is not in the matrix", name)
+	}
 }
 
 // What a failed write's text must say about the record: the three states the assistant acts on.
