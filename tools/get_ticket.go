@@ -130,15 +130,27 @@ func getTicket(ctx context.Context, deps Deps, in getTicketInput) (*mcp.CallTool
 	if err != nil {
 		return nil, err
 	}
-	rec, err := readTicket(ctx, deps, in)
+	// The ticket and the Tickets metadata do not depend on each other: a process that has not
+	// read the metadata yet fetches it while the ticket is on its way.
+	var (
+		rec autotask.Record
+		md  *autotask.Metadata
+	)
+	err = inParallel(ctx,
+		func(ctx context.Context) (err error) {
+			rec, err = readTicket(ctx, deps, in)
+			return err
+		},
+		func(ctx context.Context) (err error) {
+			if md, err = deps.Client.Metadata(ctx, "Tickets"); err != nil {
+				return fmt.Errorf("metadata of Tickets: %w", err)
+			}
+			return nil
+		})
 	if err != nil {
 		return nil, err
 	}
 	id := rec.ID()
-	md, err := deps.Client.Metadata(ctx, "Tickets")
-	if err != nil {
-		return nil, fmt.Errorf("metadata of Tickets: %w", err)
-	}
 	version := recordRead(ctx, deps, "Tickets", id, rec)
 	view := maps.Clone(rec) // shallow: compactRecord only reads the values, the omits only delete keys
 	for _, f := range ticketViewOmits {

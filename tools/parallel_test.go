@@ -2,6 +2,7 @@ package tools_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -146,4 +147,20 @@ func TestResolveTicketFirstFailureCancelsTheOther(t *testing.T) {
 			assert.Equal(t, before, ticketRecord(t, env.Sandbox, id))
 		})
 	}
+}
+
+// A process that has not read the Tickets metadata yet fetches it while the ticket is on its way:
+// the ticket, the entity's information and its fields, all at once (the UDFs wait on whether the
+// information says there are any).
+func TestFirstGetTicketReadsTicketAndMetadataAtOnce(t *testing.T) {
+	env, overlap := overlapEnv(t, requestTo("GET", regexp.MustCompile(`^Tickets/(\d+|entityInformation|entityInformation/fields)$`)))
+	id := env.Sandbox.IDs("Tickets")[0]
+
+	overlap.Arm(3)
+	out := ok(t, env.Call(t, "get_ticket", args("ticket_id", id)))
+	assert.Equal(t, 3, overlap.Peak(), "the ticket, the Tickets entity information and its fields in flight at once")
+	ticket, _ := out["ticket"].(map[string]any)
+	assert.Equal(t, strconv.FormatInt(id, 10), fmt.Sprint(ticket["id"]), "the ticket, labelled with the metadata read beside it")
+	assert.NotEmpty(t, ticket["status"])
+	assertWithinThreadLimit(t, env.Sandbox)
 }
