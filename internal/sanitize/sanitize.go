@@ -48,6 +48,10 @@ func lazyRegexp(expr string) func() *regexp.Regexp {
 
 // Text returns s as plain, visible text.
 func Text(s string) string {
+	// Invalid UTF-8 becomes U+FFFD before anything is removed: removing a tag between two stray
+	// bytes ("\xc2<a>\x82") would otherwise join them into a character (here the C1 control
+	// U+0082) that the steps before had no way to see.
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	// Invisible characters go first as well as after every decoding, so none can split a tag
 	// ("<\u200bscript>") that only becomes one when it is removed.
 	s = stripInvisible(s)
