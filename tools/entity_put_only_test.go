@@ -156,7 +156,8 @@ func TestEntityWritesPutOnlyRereadsBeforePut(t *testing.T) {
 	upd["confirm"] = tokenOf(t, env.Call(t, "update_entity", upd))
 
 	puts := methodCounts(env.Sandbox)["PUT"]
-	failed(t, env.Call(t, "update_entity", upd), "changed since", "nothing was written")
+	text := failed(t, env.Call(t, "update_entity", upd), "changed since", "nothing was written")
+	assert.Contains(t, text, "(PUT Companies (PATCH refused: 405))", "the failure names the request that was refused: the PUT the refused PATCH became")
 	assert.Equal(t, puts, methodCounts(env.Sandbox)["PUT"], "no PUT of the older record")
 	rec, _ := env.Sandbox.Record("Companies", id)
 	assert.Equal(t, "555-0000", rec["fax"], "the colleague's change stands")

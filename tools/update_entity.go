@@ -102,7 +102,7 @@ func updateEntity(ctx context.Context, r *writeRun, in updateEntityInput) writeE
 	// After an elicitation the record was read again: a PUT carries that version.
 	body = updateBody(method, md, e, fresh, ch)
 	i := r.plan("write fields", method+" "+e.Name)
-	if err := r.sendUpdate(ctx, method, e.Name, md, fresh, ch, body); err != nil {
+	if err := r.sendUpdate(ctx, i, method, e.Name, md, fresh, ch, body); err != nil {
 		return r.fail(ctx, err)
 	}
 	r.done(i, changedNames(r.out.Changes))
@@ -125,9 +125,9 @@ func updateBody(method string, md *autotask.Metadata, e autotask.Entity, fresh a
 	return body.WithChanges(ch)
 }
 
-// sendUpdate sends the update once; when its answer is lost, one read settles whether it landed
-// (every changed field holds its new value), and it is never resent.
-func (r *writeRun) sendUpdate(ctx context.Context, method, entity string, md *autotask.Metadata, fresh autotask.Record, ch autotask.Changes, body autotask.Record) error {
+// sendUpdate sends the update once, as write step i; when its answer is lost, one read settles
+// whether it landed (every changed field holds its new value), and it is never resent.
+func (r *writeRun) sendUpdate(ctx context.Context, i int, method, entity string, md *autotask.Metadata, fresh autotask.Record, ch autotask.Changes, body autotask.Record) error {
 	var err error
 	if method == "PATCH" {
 		_, err = r.deps.Client.Patch(ctx, entity, body)
@@ -136,6 +136,7 @@ func (r *writeRun) sendUpdate(ctx context.Context, method, entity string, md *au
 			// is settled below, never followed by a PUT), and the 405 applied nothing: the whole
 			// record goes by PUT instead, built from a read made now that the guard checks again,
 			// so a change made since the session's read is refused, not overwritten.
+			r.out.Steps[i].Request = "PUT " + entity + " (PATCH refused: 405)"
 			if fresh, err = r.readFresh(ctx, "read "+entity+" record for a PUT"); err != nil {
 				return err
 			}
