@@ -20,7 +20,7 @@ func (c *Client) FieldPicklist(ctx context.Context, entity, field string) (*Pick
 	if !e.Capabilities.EntityInfo {
 		return nil, fmt.Errorf("picklist %s.%s: %w: the API has no entityInformation for it", e.Name, field, ErrNotSupported)
 	}
-	if m, ok := c.cachedMetadata(e.Name); ok {
+	if m, ok := c.CachedMetadata(e.Name); ok {
 		if f, ok := m.Field(field); ok {
 			if p, ok := m.Picklist(f.Name); ok {
 				return p, nil

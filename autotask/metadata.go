@@ -158,8 +158,8 @@ func (c *Client) freshMetadataLocked(key string) (*Metadata, bool) {
 	return ent.m, true
 }
 
-// cachedMetadata is the entity's metadata if the cache holds it and it is fresh, without a request.
-func (c *Client) cachedMetadata(entity string) (*Metadata, bool) {
+// CachedMetadata is the entity's metadata if the cache holds it and it is fresh, without a request.
+func (c *Client) CachedMetadata(entity string) (*Metadata, bool) {
 	c.meta.mu.Lock()
 	defer c.meta.mu.Unlock()
 	return c.freshMetadataLocked(strings.ToLower(entity))

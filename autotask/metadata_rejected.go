@@ -29,7 +29,7 @@ func (c *Client) rejectedListedValue(req apiRequest, msgs []string) (string, boo
 		if err != nil {
 			return "", false
 		}
-		meta, ok := c.cachedMetadata(e.Name)
+		meta, ok := c.CachedMetadata(e.Name)
 		if !ok {
 			return "", false
 		}
@@ -40,7 +40,7 @@ func (c *Client) rejectedListedValue(req apiRequest, msgs []string) (string, boo
 	if entity == "" {
 		return "", false
 	}
-	meta, ok := c.cachedMetadata(entity)
+	meta, ok := c.CachedMetadata(entity)
 	if !ok {
 		return "", false
 	}

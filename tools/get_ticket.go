@@ -131,22 +131,9 @@ func getTicket(ctx context.Context, deps Deps, in getTicketInput) (*mcp.CallTool
 		return nil, err
 	}
 	// The ticket and the Tickets metadata do not depend on each other: a process that has not
-	// read the metadata yet fetches it while the ticket is on its way.
-	var (
-		rec autotask.Record
-		md  *autotask.Metadata
-	)
-	err = inParallel(ctx,
-		func(ctx context.Context) (err error) {
-			rec, err = readTicket(ctx, deps, in)
-			return err
-		},
-		func(ctx context.Context) (err error) {
-			if md, err = deps.Client.Metadata(ctx, "Tickets"); err != nil {
-				return fmt.Errorf("metadata of Tickets: %w", err)
-			}
-			return nil
-		})
+	// read the metadata yet fetches it while the ticket is on its way. With the metadata cached,
+	// as on nearly every call, there is nothing to wait on beside the ticket.
+	rec, md, err := readTicketAndMetadata(ctx, deps, in)
 	if err != nil {
 		return nil, err
 	}
@@ -169,6 +156,27 @@ func getTicket(ctx context.Context, deps Deps, in getTicketInput) (*mcp.CallTool
 		out.Untrusted.add(section, true)
 	}
 	return structuredResult(out)
+}
+
+// readTicketAndMetadata reads the ticket the call names and the Tickets metadata, side by side
+// when the metadata has to be fetched.
+func readTicketAndMetadata(ctx context.Context, deps Deps, in getTicketInput) (rec autotask.Record, md *autotask.Metadata, err error) {
+	if md, ok := deps.Client.CachedMetadata("Tickets"); ok {
+		rec, err = readTicket(ctx, deps, in)
+		return rec, md, err
+	}
+	err = inParallel(ctx,
+		func(ctx context.Context) (err error) {
+			rec, err = readTicket(ctx, deps, in)
+			return err
+		},
+		func(ctx context.Context) (err error) {
+			if md, err = deps.Client.Metadata(ctx, "Tickets"); err != nil {
+				return fmt.Errorf("metadata of Tickets: %w", err)
+			}
+			return nil
+		})
+	return rec, md, err
 }
 
 func checkTicketArgs(in getTicketInput) ([]string, error) {
