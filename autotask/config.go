@@ -273,7 +273,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.MaxInFlight = DefaultMaxInFlight
 	}
 	if c.HTTPClient == nil {
-		c.HTTPClient = defaultHTTPClient()
+		c.HTTPClient = DefaultHTTPClient()
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -302,7 +302,10 @@ func (c Config) withDefaults() (Config, error) {
 	return c, nil
 }
 
-func defaultHTTPClient() *http.Client {
+// DefaultHTTPClient is the HTTP client a Config without one gets: a fresh transport with a
+// response-header timeout under the API's own, and enough idle connections for the concurrent
+// requests the API allows.
+func DefaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.ResponseHeaderTimeout = 90 * time.Second
 	t.MaxIdleConnsPerHost = 16

@@ -158,14 +158,14 @@ func (s *localSandbox) dial(ctx context.Context, network, _ string) (net.Conn, e
 	return d.DialContext(ctx, network, ln.Addr().String())
 }
 
-// httpClient reaches the sandbox whatever the URL's host, through no proxy.
+// httpClient is the client's default, reaching the sandbox whatever the URL's host, through no
+// proxy.
 func (s *localSandbox) httpClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	c := autotask.DefaultHTTPClient()
+	t := c.Transport.(*http.Transport)
 	t.Proxy = nil
 	t.DialContext = s.dial
-	t.ResponseHeaderTimeout = 90 * time.Second
-	t.MaxIdleConnsPerHost = 16
-	return &http.Client{Transport: t, Timeout: 2 * time.Minute}
+	return c
 }
 
 // BaseURL is the root of the sandbox's API, e.g. http://127.0.0.1:8085/ATServicesRest/; it
